@@ -1,0 +1,90 @@
+import type { ModifiedResponse, RequestClient } from '@segment/actions-core'
+import { InvalidAuthenticationError } from '@segment/actions-core'
+import type { Settings } from './generated-types'
+import type { Attributes } from './attributes'
+import { appcuesUrls, GROUP_USERS_METHOD } from './endpoints'
+import { errorFromResponse, errorFromTransport } from './errors'
+import type { Credential } from './errors'
+
+type Method = 'GET' | 'POST' | 'PATCH'
+
+interface CallOptions {
+  method: Method
+  json?: unknown
+  credential?: Credential
+  username?: string
+  password?: string
+}
+
+async function call(request: RequestClient, url: string, options: CallOptions): Promise<ModifiedResponse> {
+  const { credential = 'apiKeyPair', ...requestOptions } = options
+  let response: ModifiedResponse
+  try {
+    response = await request(url, { ...requestOptions, throwHttpErrors: false })
+  } catch (error) {
+    throw errorFromTransport(error as Error & { code?: string }, url)
+  }
+  if (response.status >= 200 && response.status < 300) return response
+  throw errorFromResponse(response, credential)
+}
+
+export interface AppcuesEvent {
+  name: string
+  timestamp: string
+  attributes: Attributes
+  group_id?: string
+}
+
+export interface SegmentMessage {
+  type: string
+  [key: string]: unknown
+}
+
+export function checkCredentials(request: RequestClient, settings: Settings) {
+  return call(request, appcuesUrls.tags(settings), { method: 'GET' })
+}
+
+export function updateUserProfile(request: RequestClient, settings: Settings, userId: string, attributes: Attributes) {
+  return call(request, appcuesUrls.userProfile(settings, userId), { method: 'PATCH', json: attributes })
+}
+
+export function createUserEvent(request: RequestClient, settings: Settings, userId: string, event: AppcuesEvent) {
+  return call(request, appcuesUrls.userEvents(settings, userId), { method: 'POST', json: event })
+}
+
+export function updateGroupProfile(
+  request: RequestClient,
+  settings: Settings,
+  groupId: string,
+  attributes: Attributes
+) {
+  return call(request, appcuesUrls.groupProfile(settings, groupId), { method: 'PATCH', json: attributes })
+}
+
+export function addUsersToGroup(request: RequestClient, settings: Settings, groupId: string, userIds: string[]) {
+  return call(request, appcuesUrls.groupUsers(settings, groupId), {
+    method: GROUP_USERS_METHOD,
+    json: { user_ids: userIds }
+  })
+}
+
+/** GDPR erasure: authenticated with the Legacy API key as user name and an empty password. */
+export function eraseUsers(request: RequestClient, settings: Settings, userIds: string[]) {
+  const legacyApiKey = settings.legacyApiKey?.trim()
+  if (!legacyApiKey) {
+    throw new InvalidAuthenticationError(
+      'Deleting users needs the Legacy API Key setting. Copy the Legacy API Key from Appcues Studio (Settings, then API Keys) into the Legacy API Key setting of this destination.'
+    )
+  }
+  return call(request, appcuesUrls.gdprDelete(settings), {
+    method: 'POST',
+    json: { users: userIds },
+    credential: 'legacyApiKey',
+    username: legacyApiKey,
+    password: ''
+  })
+}
+
+export function sendSegmentMessage(request: RequestClient, settings: Settings, message: SegmentMessage) {
+  return call(request, appcuesUrls.segmentDirect(settings), { method: 'POST', json: message })
+}

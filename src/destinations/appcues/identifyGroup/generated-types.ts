@@ -1,0 +1,18 @@
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface Payload {
+  /**
+   * The ID that identifies the group in Appcues. By default it is the group ID of the Segment group call.
+   */
+  groupId: string
+  /**
+   * The ID of a user to add to the group. By default it is the Segment User ID of the group call; leave it empty to update the group without adding a user.
+   */
+  userId?: string
+  /**
+   * Traits saved as Appcues group profile attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. By default these are the traits of the group call.
+   */
+  traits?: {
+    [k: string]: unknown
+  }
+}

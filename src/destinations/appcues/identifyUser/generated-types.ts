@@ -1,0 +1,14 @@
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface Payload {
+  /**
+   * The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID; events without one are not sent.
+   */
+  userId: string
+  /**
+   * Traits saved as Appcues user profile attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. By default these are the traits of the identify call, or the traits in the event context when the call has none.
+   */
+  traits?: {
+    [k: string]: unknown
+  }
+}
