@@ -2,13 +2,14 @@ import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import { generateTestData } from '../../../lib/test-data'
 import destination from '../index'
+import type { Settings } from '../generated-types'
 import { freezeDate } from './__helpers__/fixed-clock'
 
 const testDestination = createTestIntegration(destination)
 const destinationSlug = 'actions-appcues'
 
 /** Segment validates the Endpoint Override before events run; a random string is not a usable address. */
-function usableSettings(settingsData: Record<string, unknown>) {
+function usableSettings(settingsData: Settings): Settings {
   return { ...settingsData, endpoint: undefined }
 }
 
