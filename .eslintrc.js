@@ -18,5 +18,17 @@ module.exports = {
     '@typescript-eslint/ban-ts-comment': ['error', { 'ts-expect-error': 'allow-with-description' }],
     'no-restricted-imports': ['error', { paths: [{ name: 'crypto', importNames: ['createHash'] }] }]
   },
+  overrides: [
+    {
+      files: ['**/__tests__/**/*.ts', 'test/**/*.ts'],
+      rules: {
+        '@typescript-eslint/no-unsafe-assignment': 'off',
+        '@typescript-eslint/no-unsafe-member-access': 'off',
+        '@typescript-eslint/no-unsafe-argument': 'off',
+        '@typescript-eslint/no-unsafe-return': 'off',
+        '@typescript-eslint/no-unsafe-call': 'off'
+      }
+    }
+  ],
   ignorePatterns: ['dist/', 'node_modules/', '*.js']
 }

@@ -69,7 +69,8 @@ export function generateTestData(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   action: ActionDefinition<any>,
   requiredOnly: boolean
-): [Data, Data] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): [any, any] {
   const settingsData: Data = {}
   for (const [key, setting] of Object.entries(destination.authentication?.fields ?? {})) {
     settingsData[key] = valueFor(seed, setting)
