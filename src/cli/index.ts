@@ -1,26 +1,32 @@
-import { generateTypes } from './commands/generate-types'
+import { commands } from './commands'
+import type { CommandIO } from './command'
 
-const USAGE = `Usage: appcues-actions <command> [options]
+const io: CommandIO = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`)
+}
 
-Commands:
-  generate:types [--check]   write (or, with --check, verify) the generated-types.ts files`
+function usage(): string {
+  const lines = Object.values(commands).map((command) => `  ${command.usage.padEnd(40)} ${command.summary}`)
+  return ['Usage: appcues-actions <command> [options]', '', 'Commands:', ...lines].join('\n')
+}
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv
-  const log = (line: string) => process.stdout.write(`${line}\n`)
-  switch (command) {
-    case 'generate:types':
-      return generateTypes({ check: args.includes('--check'), log })
-    default:
-      process.stderr.write(`${USAGE}\n`)
-      return command === undefined || command === '--help' ? 0 : 2
+async function main([name, ...args]: string[]): Promise<number> {
+  const command = name === undefined ? undefined : commands[name]
+  if (!command) {
+    const help = name === undefined || name === '--help' || name === 'help'
+    ;(help ? io.stdout : io.stderr)(help ? usage() : `Unknown command "${name}".\n\n${usage()}`)
+    return help ? 0 : 2
   }
+  return command.run(args, io)
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code
+  },
   (error: Error) => {
-    process.stderr.write(`${error.message}\n`)
-    process.exit(1)
+    io.stderr(error.message)
+    process.exitCode = 1
   }
 )
