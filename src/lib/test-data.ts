@@ -1,7 +1,7 @@
 import Chance from 'chance'
 import type { ActionDefinition, DestinationDefinition, GlobalSetting, InputField } from '@segment/actions-core'
 
-type AnyField = Pick<InputField | GlobalSetting, 'type' | 'choices' | 'format'>
+type AnyField = Pick<InputField | GlobalSetting, 'type' | 'choices' | 'format' | 'minimum' | 'maximum'>
 // Snapshot tests pass these straight into events and settings of any shape, as the monorepo's helper does.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Data = Record<string, any>
@@ -44,7 +44,7 @@ function valueFor(seed: string, field: AnyField): unknown {
     case 'integer':
       return chance.integer({ min: -1000, max: 1000 })
     case 'number':
-      return chance.natural({ min: 1, max: 999999 })
+      return chance.natural({ min: field.minimum ?? 1, max: field.maximum ?? 999999 })
     case 'text':
       return chance.sentence()
     case 'object':

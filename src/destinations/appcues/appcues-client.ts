@@ -28,7 +28,7 @@ async function call(request: RequestClient, url: string, options: CallOptions): 
   throw errorFromResponse(response, credential)
 }
 
-export interface AppcuesEvent {
+export type AppcuesEvent = {
   name: string
   timestamp: string
   attributes: Attributes

@@ -13,6 +13,30 @@ export interface FailedResponse {
   statusText?: string
   data?: unknown
   content?: string
+  headers?: { get(name: string): string | null }
+}
+
+interface FailureDetails {
+  body: unknown
+  retryAfterSeconds?: number
+}
+
+const failureDetails = new WeakMap<object, FailureDetails>()
+
+/** What Appcues answered for an error made by `errorFromResponse`, or undefined for other errors. */
+export function appcuesBodyOf(error: unknown): unknown {
+  return error && typeof error === 'object' ? failureDetails.get(error)?.body : undefined
+}
+
+/** The `Retry-After` of a 429 or 503 answer, in seconds, when Appcues sent a usable one. */
+export function retryAfterSecondsOf(error: unknown): number | undefined {
+  return error && typeof error === 'object' ? failureDetails.get(error)?.retryAfterSeconds : undefined
+}
+
+function parseRetryAfter(value: string | null | undefined): number | undefined {
+  if (!value) return undefined
+  const seconds = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : (Date.parse(value) - Date.now()) / 1000
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined
 }
 
 type RetryableStatus = ConstructorParameters<typeof RetryableError>[1]
@@ -66,6 +90,15 @@ const CREDENTIAL_FIXES: Record<Credential, { unauthorized: string; forbidden: st
 
 /** Turns a non-2xx Appcues answer into the actions-core error that Segment retries (or not) correctly. */
 export function errorFromResponse(response: FailedResponse, credential: Credential): Error {
+  const error = classify(response, credential)
+  failureDetails.set(error, {
+    body: response.data ?? response.content,
+    retryAfterSeconds: parseRetryAfter(response.headers?.get('retry-after'))
+  })
+  return error
+}
+
+function classify(response: FailedResponse, credential: Credential): Error {
   const { status } = response
   const described = `Appcues answered ${describeAppcuesError(response)}.`
   if (status === 401) {

@@ -1,5 +1,9 @@
 import { PayloadValidationError } from '@segment/actions-core'
+import type { RequestClient } from '@segment/actions-core'
+import type { Settings } from './generated-types'
+import { createUserEvent } from './appcues-client'
 import type { AppcuesEvent } from './appcues-client'
+import { BATCH_CONCURRENCY, BatchResults, forEachLimited, prepareEach } from './batch'
 import type { Attributes } from './attributes'
 import { toIsoTimestamp } from './attributes'
 import { MAX_EVENT_NAME_LENGTH } from './fields'
@@ -24,4 +28,18 @@ export function buildEvent(fields: EventFields, attributes: Attributes): Appcues
   const event: AppcuesEvent = { name, timestamp: toIsoTimestamp(fields.timestamp, 'The Timestamp field'), attributes }
   if (fields.groupId) event.group_id = fields.groupId
   return event
+}
+
+/** Events cannot be merged: each goes in its own request, at most BATCH_CONCURRENCY at a time. */
+export async function sendEventBatch<P extends { userId: string }>(
+  request: RequestClient,
+  settings: Settings,
+  payloads: P[],
+  build: (payload: P) => AppcuesEvent
+) {
+  const results = new BatchResults()
+  await forEachLimited(prepareEach(payloads, results, build), BATCH_CONCURRENCY, async ([index, event]) => {
+    await results.settle([index], event, () => createUserEvent(request, settings, payloads[index].userId, event))
+  })
+  return results.response
 }

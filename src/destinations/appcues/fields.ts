@@ -46,3 +46,25 @@ export const groupIdOnEventField: InputField = {
   type: 'string',
   default: { '@path': '$.context.groupId' }
 }
+
+/** Appcues has no batch endpoint: a batch is merged where Appcues allows it and sent with bounded concurrency. */
+export const MAX_BATCH_SIZE = 1000
+
+export const enableBatchingField: InputField = {
+  label: 'Batch Data to Appcues',
+  description:
+    'When on, Segment sends events to this action in batches. Profile updates for the same user or group are then merged into one request, which keeps you further from the Appcues rate limit. Each event still gets its own result. The default is on.',
+  type: 'boolean',
+  default: true
+}
+
+export const batchSizeField: InputField = {
+  label: 'Batch Size',
+  description: `The largest number of events in one batch. The default is 100 and the maximum is ${MAX_BATCH_SIZE}.`,
+  type: 'number',
+  unsafe_hidden: true,
+  required: false,
+  minimum: 1,
+  maximum: MAX_BATCH_SIZE,
+  default: 100
+}

@@ -2,6 +2,30 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { eraseUsers } from '../appcues-client'
+import { batchSizeField, enableBatchingField } from '../fields'
+import { BatchResults } from '../batch'
+
+// Appcues publishes one size limit for erasure (an 8 MB file); JSON bodies stay well under it.
+const MAX_ERASURE_BODY_BYTES = 4 * 1024 * 1024
+
+/** Splits ids, in order, into chunks whose `{users: [...]}` body stays under the size limit. */
+export function erasureChunks(userIds: string[], maxBytes = MAX_ERASURE_BODY_BYTES): string[][] {
+  const chunks: string[][] = []
+  let chunk: string[] = []
+  let bytes = JSON.stringify({ users: [] }).length
+  for (const id of userIds) {
+    const idBytes = Buffer.byteLength(JSON.stringify(id)) + 1
+    if (chunk.length > 0 && bytes + idBytes > maxBytes) {
+      chunks.push(chunk)
+      chunk = []
+      bytes = JSON.stringify({ users: [] }).length
+    }
+    chunk.push(id)
+    bytes += idBytes
+  }
+  if (chunk.length > 0) chunks.push(chunk)
+  return chunks
+}
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Delete User',
@@ -15,9 +39,21 @@ const action: ActionDefinition<Settings, Payload> = {
       type: 'string',
       required: true,
       default: { '@path': '$.userId' }
-    }
+    },
+    enable_batching: enableBatchingField,
+    batch_size: batchSizeField
   },
-  perform: (request, { payload, settings }) => eraseUsers(request, settings, [payload.userId])
+  perform: (request, { payload, settings }) => eraseUsers(request, settings, [payload.userId]),
+  performBatch: async (request, { payload: payloads, settings }) => {
+    const results = new BatchResults()
+    const indicesById = new Map<string, number[]>()
+    payloads.forEach(({ userId }, index) => indicesById.set(userId, [...(indicesById.get(userId) ?? []), index]))
+    for (const users of erasureChunks([...indicesById.keys()])) {
+      const indices = users.flatMap((id) => indicesById.get(id) ?? [])
+      await results.settle(indices, { users }, () => eraseUsers(request, settings, users))
+    }
+    return results.response
+  }
 }
 
 export default action

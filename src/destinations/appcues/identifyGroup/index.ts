@@ -2,7 +2,31 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { toAppcuesAttributes } from '../attributes'
+import type { Attributes } from '../attributes'
 import { addUsersToGroup, updateGroupProfile } from '../appcues-client'
+import { batchSizeField, enableBatchingField } from '../fields'
+import { BATCH_CONCURRENCY, BatchResults, forEachLimited, prepareEach } from '../batch'
+
+const traitsOf = (payload: Payload) => toAppcuesAttributes(payload.traits, 'Group Traits')
+
+interface GroupWork {
+  indices: number[]
+  attributes: Attributes
+  members: Map<string, number[]>
+}
+
+function groupBatch(payloads: Payload[], results: BatchResults): Map<string, GroupWork> {
+  const groups = new Map<string, GroupWork>()
+  for (const [index, attributes] of prepareEach(payloads, results, traitsOf)) {
+    const { groupId, userId } = payloads[index]
+    const group = groups.get(groupId) ?? { indices: [], attributes: {}, members: new Map<string, number[]>() }
+    group.indices.push(index)
+    group.attributes = { ...group.attributes, ...attributes }
+    if (userId) group.members.set(userId, [...(group.members.get(userId) ?? []), index])
+    groups.set(groupId, group)
+  }
+  return groups
+}
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Identify Group',
@@ -31,13 +55,28 @@ const action: ActionDefinition<Settings, Payload> = {
         'Traits saved as Appcues group profile attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. By default these are the traits of the group call.',
       type: 'object',
       default: { '@path': '$.traits' }
-    }
+    },
+    enable_batching: enableBatchingField,
+    batch_size: batchSizeField
   },
   perform: async (request, { payload, settings }) => {
-    const attributes = toAppcuesAttributes(payload.traits, 'Group Traits')
-    const profile = await updateGroupProfile(request, settings, payload.groupId, attributes)
+    const profile = await updateGroupProfile(request, settings, payload.groupId, traitsOf(payload))
     if (!payload.userId) return profile
     return addUsersToGroup(request, settings, payload.groupId, [payload.userId])
+  },
+  performBatch: async (request, { payload: payloads, settings }) => {
+    const results = new BatchResults()
+    await forEachLimited([...groupBatch(payloads, results)], BATCH_CONCURRENCY, async ([groupId, group]) => {
+      const updated = await results.settle(group.indices, group.attributes, () =>
+        updateGroupProfile(request, settings, groupId, group.attributes)
+      )
+      if (!updated || group.members.size === 0) return
+      const userIds = [...group.members.keys()]
+      await results.settle([...group.members.values()].flat(), { user_ids: userIds }, () =>
+        addUsersToGroup(request, settings, groupId, userIds)
+      )
+    })
+    return results.response
   }
 }
 

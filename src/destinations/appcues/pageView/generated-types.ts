@@ -43,4 +43,12 @@ export interface Payload {
    * When the event happened. It is sent to Appcues as an ISO-8601 date. By default it is the Segment event timestamp; if it is empty, the time of sending is used.
    */
   timestamp?: string | number
+  /**
+   * When on, Segment sends events to this action in batches. Profile updates for the same user or group are then merged into one request, which keeps you further from the Appcues rate limit. Each event still gets its own result. The default is on.
+   */
+  enable_batching?: boolean
+  /**
+   * The largest number of events in one batch. The default is 100 and the maximum is 1000.
+   */
+  batch_size?: number
 }

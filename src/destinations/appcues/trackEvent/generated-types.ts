@@ -23,4 +23,12 @@ export interface Payload {
    * The ID of the Appcues group (for example the company or account) the event belongs to. By default it is the group ID in the Segment event context; leave it empty to send the event without a group.
    */
   groupId?: string
+  /**
+   * When on, Segment sends events to this action in batches. Profile updates for the same user or group are then merged into one request, which keeps you further from the Appcues rate limit. Each event still gets its own result. The default is on.
+   */
+  enable_batching?: boolean
+  /**
+   * The largest number of events in one batch. The default is 100 and the maximum is 1000.
+   */
+  batch_size?: number
 }

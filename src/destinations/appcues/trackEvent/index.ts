@@ -1,10 +1,20 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { eventNameField, groupIdOnEventField, propertiesField, timestampField, userIdField } from '../fields'
+import {
+  batchSizeField,
+  enableBatchingField,
+  eventNameField,
+  groupIdOnEventField,
+  propertiesField,
+  timestampField,
+  userIdField
+} from '../fields'
 import { toAppcuesAttributes } from '../attributes'
-import { buildEvent } from '../events'
+import { buildEvent, sendEventBatch } from '../events'
 import { createUserEvent } from '../appcues-client'
+
+const eventOf = (payload: Payload) => buildEvent(payload, toAppcuesAttributes(payload.properties, 'Event Properties'))
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Track Event',
@@ -18,15 +28,12 @@ const action: ActionDefinition<Settings, Payload> = {
     }),
     properties: propertiesField,
     timestamp: timestampField,
-    groupId: groupIdOnEventField
+    groupId: groupIdOnEventField,
+    enable_batching: enableBatchingField,
+    batch_size: batchSizeField
   },
-  perform: (request, { payload, settings }) =>
-    createUserEvent(
-      request,
-      settings,
-      payload.userId,
-      buildEvent(payload, toAppcuesAttributes(payload.properties, 'Event Properties'))
-    )
+  perform: (request, { payload, settings }) => createUserEvent(request, settings, payload.userId, eventOf(payload)),
+  performBatch: (request, { payload, settings }) => sendEventBatch(request, settings, payload, eventOf)
 }
 
 export default action
