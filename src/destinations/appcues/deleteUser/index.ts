@@ -10,18 +10,19 @@ const MAX_ERASURE_BODY_BYTES = 4 * 1024 * 1024
 
 /** Splits ids, in order, into chunks whose `{users: [...]}` body stays under the size limit. */
 export function erasureChunks(userIds: string[], maxBytes = MAX_ERASURE_BODY_BYTES): string[][] {
+  const emptyBodyBytes = JSON.stringify({ users: [] }).length
   const chunks: string[][] = []
   let chunk: string[] = []
-  let bytes = JSON.stringify({ users: [] }).length
+  let bytes = emptyBodyBytes
   for (const id of userIds) {
-    const idBytes = Buffer.byteLength(JSON.stringify(id)) + 1
-    if (chunk.length > 0 && bytes + idBytes > maxBytes) {
+    const idBytes = Buffer.byteLength(JSON.stringify(id))
+    if (chunk.length > 0 && bytes + 1 + idBytes > maxBytes) {
       chunks.push(chunk)
       chunk = []
-      bytes = JSON.stringify({ users: [] }).length
+      bytes = emptyBodyBytes
     }
+    bytes += (chunk.length > 0 ? 1 : 0) + idBytes
     chunk.push(id)
-    bytes += idBytes
   }
   if (chunk.length > 0) chunks.push(chunk)
   return chunks
