@@ -19,8 +19,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function arrayToAttribute(values: unknown[], path: string, fieldLabel: string): string | undefined {
-  if (values.length === 0) return undefined
-  if (values.every(isPrimitive)) return values.join(',')
+  if (values.every(isPrimitive)) {
+    const joined = values.filter((value) => value !== '').join(',')
+    return joined === '' ? undefined : joined
+  }
   try {
     return JSON.stringify(values)
   } catch {
@@ -33,7 +35,7 @@ function arrayToAttribute(values: unknown[], path: string, fieldLabel: string): 
 /**
  * Appcues stores flat string, number, boolean and date values and silently ignores anything else, so nested
  * objects become `parent_child` keys, arrays of plain values a comma-separated string, other arrays a JSON string.
- * Empty strings and empty arrays are left out, `null` is kept (it clears the attribute), and keys that start with
+ * Empty strings (also inside lists) and empty lists are left out, `null` is kept (it clears the attribute), and keys that start with
  * `_` are left out because Appcues reserves them for its own attributes.
  */
 export function toAppcuesAttributes(

@@ -80,8 +80,17 @@ function accountSegment(settings: Settings): string {
   return encodeURIComponent(String(accountId))
 }
 
+/** Refuses an empty or blank id (field validation lets `[null]` through as an empty string). */
+export function requireId(id: string, fieldLabel: string): string {
+  if (!id.trim()) {
+    throw new PayloadValidationError(`The ${fieldLabel} is empty. Map a field that holds the ${fieldLabel}.`)
+  }
+  return id
+}
+
 /** Percent-encodes one id for a URL path; refuses ids that URL normalisation would turn into path navigation. */
 export function encodeId(id: string, fieldLabel: string): string {
+  requireId(id, fieldLabel)
   if (id === '.' || id === '..') {
     throw new PayloadValidationError(`The ${fieldLabel} "${id}" cannot be sent to Appcues. Map a real identifier.`)
   }

@@ -12,7 +12,7 @@ import deleteUser from './deleteUser'
 import send from './send'
 
 const onDelete: DestinationDefinition<Settings>['onDelete'] = (request, { payload, settings }) => {
-  const ids = [...new Set([payload.userId, payload.anonymousId].filter((id): id is string => Boolean(id)))]
+  const ids = [...new Set([payload.userId, payload.anonymousId].filter((id): id is string => Boolean(id?.trim())))]
   if (ids.length === 0) {
     throw new PayloadValidationError(
       'The deletion request has neither a User ID nor an Anonymous ID, so there is no Appcues user to erase.'

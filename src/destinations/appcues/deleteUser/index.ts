@@ -3,7 +3,8 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { eraseUsers } from '../appcues-client'
 import { batchSizeField, enableBatchingField } from '../fields'
-import { BatchResults } from '../batch'
+import { BatchResults, prepareEach } from '../batch'
+import { requireId } from '../endpoints'
 
 // Appcues publishes one size limit for erasure (an 8 MB file); JSON bodies stay well under it.
 const MAX_ERASURE_BODY_BYTES = 4 * 1024 * 1024
@@ -44,11 +45,13 @@ const action: ActionDefinition<Settings, Payload> = {
     enable_batching: enableBatchingField,
     batch_size: batchSizeField
   },
-  perform: (request, { payload, settings }) => eraseUsers(request, settings, [payload.userId]),
+  perform: (request, { payload, settings }) => eraseUsers(request, settings, [requireId(payload.userId, 'User ID')]),
   performBatch: async (request, { payload: payloads, settings }) => {
     const results = new BatchResults()
     const indicesById = new Map<string, number[]>()
-    payloads.forEach(({ userId }, index) => indicesById.set(userId, [...(indicesById.get(userId) ?? []), index]))
+    for (const [index, userId] of prepareEach(payloads, results, (payload) => requireId(payload.userId, 'User ID'))) {
+      indicesById.set(userId, [...(indicesById.get(userId) ?? []), index])
+    }
     for (const users of erasureChunks([...indicesById.keys()])) {
       const indices = users.flatMap((id) => indicesById.get(id) ?? [])
       await results.settle(indices, { users }, () => eraseUsers(request, settings, users))

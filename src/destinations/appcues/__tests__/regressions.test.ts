@@ -1,0 +1,38 @@
+import nock from 'nock'
+import { createTestEvent, createTestIntegration, PayloadValidationError } from '@segment/actions-core'
+import destination from '../index'
+import { toAppcuesAttributes } from '../attributes'
+
+// Bugs found by the hostile-input property tests (__tests__/reliability), each pinned by the event that showed it.
+const testDestination = createTestIntegration(destination)
+const settings = { apiKey: 'k', apiSecret: 's', accountId: 7, region: 'US', legacyApiKey: 'legacy' }
+
+describe('regressions', () => {
+  it.each(['identifyUser', 'trackEvent', 'pageView'])(
+    '%s refuses a user id that field validation turns into an empty string ([null]) instead of calling /users//',
+    async (action) => {
+      const scope = nock('https://api.appcues.com').patch(/.*/).reply(200, {}).post(/.*/).reply(202, {})
+      const event = createTestEvent({ type: 'identify', event: 'Signed Up', userId: [null] as unknown as string })
+      await expect(testDestination.testAction(action, { event, settings, useDefaultMappings: true })).rejects.toThrow(
+        new PayloadValidationError('The User ID is empty. Map a field that holds the User ID.')
+      )
+      expect(scope.pendingMocks()).toHaveLength(2)
+    }
+  )
+
+  it('deleteUser refuses an empty user id instead of erasing ""', async () => {
+    const scope = nock('https://api.appcues.com').post('/v1/gdpr/delete').reply(200, {})
+    const event = createTestEvent({ userId: [null] as unknown as string })
+    await expect(
+      testDestination.testAction('deleteUser', { event, settings, useDefaultMappings: true })
+    ).rejects.toThrow('The User ID is empty')
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('leaves out a list made only of empty strings, and empty strings inside a list', () => {
+    expect(toAppcuesAttributes({ tags: [''], roles: ['', 'admin', ''], keep: 'x' }, 'User Traits')).toEqual({
+      roles: 'admin',
+      keep: 'x'
+    })
+  })
+})
