@@ -80,6 +80,9 @@ export function toAppcuesAttributes(
         const joined = arrayToAttribute(value, name, fieldLabel)
         if (joined !== undefined) put(name, joined)
       } else if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) {
+          throw new PayloadValidationError(`${fieldLabel} has an invalid date at "${name}". Map a real date.`)
+        }
         put(name, value.toISOString())
       } else if (isPlainObject(value)) {
         walk(value, name, depth + 1)
@@ -96,14 +99,18 @@ export function toAppcuesAttributes(
   return Object.fromEntries([...flat].filter(([name]) => !name.startsWith('_')))
 }
 
-/** Event timestamps go to Appcues as ISO-8601; numbers are epoch milliseconds, or seconds when below 1e11. */
+/**
+ * Event timestamps go to Appcues as ISO-8601. Numbers (also as text) are epoch milliseconds, or seconds when below
+ * 1e11 (a date before 1973 in milliseconds).
+ */
 export function toIsoTimestamp(
   value: string | number | undefined,
   fieldLabel: string,
   now: () => Date = () => new Date()
 ): string {
   if (value === undefined || value === '') return now().toISOString()
-  const date = typeof value === 'number' ? new Date(Math.abs(value) < 1e11 ? value * 1000 : value) : new Date(value)
+  const epoch = typeof value === 'number' ? value : /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined
+  const date = epoch === undefined ? new Date(value) : new Date(Math.abs(epoch) < 1e11 ? epoch * 1000 : epoch)
   if (Number.isNaN(date.getTime())) {
     throw new PayloadValidationError(
       `${fieldLabel} "${String(value)}" is not a date. Map an ISO-8601 timestamp such as 2024-05-01T12:00:00.000Z.`

@@ -20,9 +20,11 @@ export function buildEvent(fields: EventFields, attributes: Attributes): Appcues
   if (!name.trim()) {
     throw new PayloadValidationError('The Event Name field is empty. Map a non-empty event name.')
   }
-  if (name.length > MAX_EVENT_NAME_LENGTH) {
+  // Counted in characters (code points), as the field's own length check counts them.
+  const length = [...name].length
+  if (length > MAX_EVENT_NAME_LENGTH) {
     throw new PayloadValidationError(
-      `The Event Name field has ${name.length} characters; Appcues accepts at most ${MAX_EVENT_NAME_LENGTH}. Map a shorter event name.`
+      `The Event Name field has ${length} characters; Appcues accepts at most ${MAX_EVENT_NAME_LENGTH}. Map a shorter event name.`
     )
   }
   const event: AppcuesEvent = { name, timestamp: toIsoTimestamp(fields.timestamp, 'The Timestamp field'), attributes }
