@@ -40,8 +40,14 @@ export interface SegmentMessage {
   [key: string]: unknown
 }
 
-export function checkCredentials(request: RequestClient, settings: Settings) {
-  return call(request, appcuesUrls.tags(settings), { method: 'GET' })
+/** actions-core prefixes a failed credential check with `error.response.status`, so the error carries it. */
+export async function checkCredentials(request: RequestClient, settings: Settings) {
+  try {
+    return await call(request, appcuesUrls.tags(settings), { method: 'GET' })
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    throw status ? Object.assign(error as Error, { response: { status } }) : error
+  }
 }
 
 export function updateUserProfile(request: RequestClient, settings: Settings, userId: string, attributes: Attributes) {

@@ -41,7 +41,7 @@ function parseRetryAfter(value: string | null | undefined): number | undefined {
 
 type RetryableStatus = ConstructorParameters<typeof RetryableError>[1]
 const RETRYABLE_STATUSES = new Set<number>([
-  408, 423, 429, 500, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 598, 599
+  408, 429, 500, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 598, 599
 ])
 const MAX_DETAIL_LENGTH = 300
 
@@ -74,17 +74,22 @@ export function describeAppcuesError(response: FailedResponse): string {
   return clipped ? `${statusLine}: ${clipped}` : statusLine
 }
 
-const CREDENTIAL_FIXES: Record<Credential, { unauthorized: string; forbidden: string }> = {
+const CREDENTIAL_FIXES: Record<Credential, { unauthorized: string; forbidden: string; notFound: string }> = {
   apiKeyPair: {
     unauthorized:
       'Check that the API Key and API Secret settings hold one key pair from Appcues Studio (Settings, then API Keys).',
     forbidden:
-      'The key in the API Key setting lacks permission for this call. Create a key with the Admin role in Appcues Studio (Settings, then API Keys).'
+      'The key in the API Key setting lacks permission for this call. Create a key with the Admin role in Appcues Studio (Settings, then API Keys).',
+    notFound:
+      'Check that the Account ID setting is your Appcues account ID and that the Region setting is the region where that account is hosted.'
   },
   legacyApiKey: {
     unauthorized:
       'Check the Legacy API Key setting: it must be the Legacy API Key from Appcues Studio (Settings, then API Keys), not the newer API Key.',
-    forbidden: 'The Legacy API Key setting is not allowed to delete users for this account. Check it in Appcues Studio.'
+    forbidden:
+      'The Legacy API Key setting is not allowed to delete users for this account. Check it in Appcues Studio.',
+    notFound:
+      'Check that the Region setting is the region where your Appcues account is hosted (Appcues has not confirmed the address for deletions in the EU region).'
   }
 }
 
@@ -108,11 +113,7 @@ function classify(response: FailedResponse, credential: Credential): Error {
     return new IntegrationError(`${described} ${CREDENTIAL_FIXES[credential].forbidden}`, 'FORBIDDEN', 403)
   }
   if (status === 404) {
-    return new IntegrationError(
-      `${described} Check that the Account ID setting is your Appcues account ID and that the Region setting is the region where that account is hosted.`,
-      'NOT_FOUND',
-      404
-    )
+    return new IntegrationError(`${described} ${CREDENTIAL_FIXES[credential].notFound}`, 'NOT_FOUND', 404)
   }
   if (status === 429) {
     return new RetryableError(`${described} The Appcues rate limit was reached; the event will be retried.`, 429)

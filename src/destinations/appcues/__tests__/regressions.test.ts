@@ -36,3 +36,22 @@ describe('regressions', () => {
     })
   })
 })
+
+describe('regressions found in review', () => {
+  it('a failed credential check reads "Credentials are invalid: 401 …" with the status, not a double space', async () => {
+    nock('https://api.appcues.com')
+      .get('/v2/accounts/7/tags')
+      .reply(401, { error: true, status: 401, title: 'Unauthorized', detail: 'bad key' })
+    await expect(testDestination.testAuthentication(settings)).rejects.toThrow(
+      /^Credentials are invalid: 401 Appcues answered 401 [^ ]/
+    )
+  })
+
+  it('a 404 from the erasure call points at the Region setting, not the Account ID the call does not use', async () => {
+    nock('https://api.appcues.com').post('/v1/gdpr/delete').reply(404, { title: 'Not Found' })
+    const event = createTestEvent({ userId: 'u1' })
+    const failure = testDestination.testAction('deleteUser', { event, settings, useDefaultMappings: true })
+    await expect(failure).rejects.toThrow('Region setting')
+    await expect(failure).rejects.not.toThrow('Account ID')
+  })
+})
