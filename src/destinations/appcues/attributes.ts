@@ -46,6 +46,7 @@ export function toAppcuesAttributes(
   const ancestors = new Set<object>()
 
   const put = (name: string, value: AttributeValue) => {
+    if (name.startsWith('_')) return
     if (flat.has(name)) {
       throw new PayloadValidationError(
         `${fieldLabel} has two values for the Appcues attribute "${name}" (a nested key and a flat key flatten to the same name). Rename one of them in the mapping.`
@@ -96,7 +97,7 @@ export function toAppcuesAttributes(
   }
 
   if (source) walk(source, '', 0)
-  return Object.fromEntries([...flat].filter(([name]) => !name.startsWith('_')))
+  return Object.fromEntries(flat)
 }
 
 /**

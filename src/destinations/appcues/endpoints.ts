@@ -48,7 +48,7 @@ export function parseEndpointOverride(endpoint: string | undefined): string | un
   const localHttp = url.protocol === 'http:' && isLoopback(url.hostname)
   if (!secure && !localHttp) {
     throw new InvalidSettingsError(
-      `The Endpoint Override setting must use https (plain http is accepted only for localhost and 127.0.0.1). ${fix}`
+      `The Endpoint Override setting must use https (plain http is accepted only for localhost, 127.0.0.1 and [::1]). ${fix}`
     )
   }
   if (url.username || url.password) {

@@ -40,9 +40,7 @@ function parseRetryAfter(value: string | null | undefined): number | undefined {
 }
 
 type RetryableStatus = ConstructorParameters<typeof RetryableError>[1]
-const RETRYABLE_STATUSES = new Set<number>([
-  408, 429, 500, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 598, 599
-])
+const RETRYABLE_STATUSES = new Set<number>([408, 429, 500, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 598, 599])
 const MAX_DETAIL_LENGTH = 300
 
 export function isRetryableStatus(status: number): boolean {

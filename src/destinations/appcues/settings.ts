@@ -43,7 +43,7 @@ export const settingsFields: Record<string, GlobalSetting> = {
   endpoint: {
     label: 'Endpoint Override',
     description:
-      'Leave this empty to send data to the Appcues servers of the selected region. Set it only to route requests through your own proxy or to a local Appcues simulator. It must be an https address (for example https://appcues-proxy.example.com); plain http is accepted only for localhost and 127.0.0.1.',
+      'Leave this empty to send data to the Appcues servers of the selected region. Set it only to route requests through your own proxy or to a local Appcues simulator. It must be an https address (for example https://appcues-proxy.example.com); plain http is accepted only for addresses on this machine (localhost, 127.0.0.1 and [::1]).',
     type: 'string'
   }
 }

@@ -65,7 +65,7 @@ describe('parseEndpointOverride', () => {
     const error = thrown(() => parseEndpointOverride(value))
     expect(error).toBeInstanceOf(InvalidSettingsError)
     expect(error.message).toBe(
-      'The Endpoint Override setting must use https (plain http is accepted only for localhost and 127.0.0.1). Use an https address such as https://appcues-proxy.example.com, or leave the setting empty.'
+      'The Endpoint Override setting must use https (plain http is accepted only for localhost, 127.0.0.1 and [::1]). Use an https address such as https://appcues-proxy.example.com, or leave the setting empty.'
     )
   })
 

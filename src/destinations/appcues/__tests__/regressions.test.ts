@@ -55,3 +55,23 @@ describe('regressions found in review', () => {
     await expect(failure).rejects.not.toThrow('Account ID')
   })
 })
+
+describe('regressions found in the documentation review', () => {
+  it('does not reject two Appcues-reserved keys that flatten to the same name, since neither is sent', () => {
+    expect(toAppcuesAttributes({ _a: { b: 1 }, _a_b: 2, plan: 'pro' }, 'User Traits')).toEqual({ plan: 'pro' })
+  })
+
+  it('identifyGroup treats a User ID of spaces as no user, and adds nobody to the group', async () => {
+    const scope = nock('https://api.appcues.com').patch('/v2/accounts/7/groups/g1/profile').reply(200, {})
+    const event = createTestEvent({ type: 'group', groupId: 'g1', userId: '   ', traits: { name: 'Acme' } })
+    const responses = await createTestIntegration(destination).testAction('identifyGroup', {
+      event,
+      settings,
+      useDefaultMappings: true
+    })
+    expect(responses.map((response) => response.url)).toEqual([
+      'https://api.appcues.com/v2/accounts/7/groups/g1/profile'
+    ])
+    expect(scope.isDone()).toBe(true)
+  })
+})

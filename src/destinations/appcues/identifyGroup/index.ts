@@ -22,7 +22,7 @@ function groupBatch(payloads: Payload[], results: BatchResults): Map<string, Gro
     const group = groups.get(groupId) ?? { indices: [], attributes: {}, members: new Map<string, number[]>() }
     group.indices.push(index)
     group.attributes = { ...group.attributes, ...attributes }
-    if (userId) group.members.set(userId, [...(group.members.get(userId) ?? []), index])
+    if (userId?.trim()) group.members.set(userId, [...(group.members.get(userId) ?? []), index])
     groups.set(groupId, group)
   }
   return groups
@@ -61,7 +61,7 @@ const action: ActionDefinition<Settings, Payload> = {
   },
   perform: async (request, { payload, settings }) => {
     const profile = await updateGroupProfile(request, settings, payload.groupId, traitsOf(payload))
-    if (!payload.userId) return profile
+    if (!payload.userId?.trim()) return profile
     return addUsersToGroup(request, settings, payload.groupId, [payload.userId])
   },
   performBatch: async (request, { payload: payloads, settings }) => {

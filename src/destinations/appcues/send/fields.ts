@@ -109,8 +109,7 @@ export const fields: Record<string, InputField> = {
   },
   messageId: {
     label: 'Message ID',
-    description:
-      'The Segment message ID, which lets Appcues recognise a message sent twice. By default it is the event’s message ID.',
+    description: 'The Segment message ID, sent as it is. By default it is the event’s message ID.',
     type: 'string',
     default: { '@path': '$.messageId' }
   }

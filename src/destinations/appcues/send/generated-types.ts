@@ -60,7 +60,7 @@ export interface Payload {
    */
   timestamp?: string
   /**
-   * The Segment message ID, which lets Appcues recognise a message sent twice. By default it is the event’s message ID.
+   * The Segment message ID, sent as it is. By default it is the event’s message ID.
    */
   messageId?: string
 }
