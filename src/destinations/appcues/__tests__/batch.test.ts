@@ -187,7 +187,7 @@ describe('deleteUser batches', () => {
   })
 
   it('reports each chunk’s outcome on its own events when the batch is split', async () => {
-    const big = (letter: string) => letter.repeat(1.5 * 1024 * 1024)
+    const big = (letter: string) => letter.repeat(400 * 1024)
     const sentChunks: string[][] = []
     nock(API)
       .post('/v1/gdpr/delete')

@@ -6,8 +6,8 @@ import { batchSizeField, enableBatchingField } from '../fields'
 import { BatchResults, prepareEach } from '../batch'
 import { requireId } from '../endpoints'
 
-// Appcues publishes one size limit for erasure (an 8 MB file); JSON bodies stay well under it.
-const MAX_ERASURE_BODY_BYTES = 4 * 1024 * 1024
+// Appcues publishes one size limit for erasure (an 8 MB file) and none for JSON bodies: stay far under it.
+const MAX_ERASURE_BODY_BYTES = 1024 * 1024
 
 /** Splits ids, in order, into chunks whose `{users: [...]}` body stays under the size limit. */
 export function erasureChunks(userIds: string[], maxBytes = MAX_ERASURE_BODY_BYTES): string[][] {
