@@ -20,7 +20,7 @@ export interface Payload {
    */
   enable_batching?: boolean
   /**
-   * The largest number of events in one batch. The default is 100 and the maximum is 1000.
+   * The largest number of events in one batch. Larger batches merge more profile updates into one request. The default is 500 and the maximum is 1000.
    */
   batch_size?: number
 }
