@@ -27,6 +27,6 @@ main(process.argv.slice(2)).then(
   },
   (error: Error) => {
     io.stderr(error.message)
-    process.exitCode = 1
+    process.exitCode = error.name === 'UsageError' ? 2 : 1
   }
 )

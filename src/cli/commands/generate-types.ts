@@ -1,30 +1,23 @@
-import fs from 'fs'
-import type { Command } from '../command'
+import type { Command, CommandIO } from '../command'
+import { parseArgs } from '../args'
+import { syncGeneratedFiles } from '../generate/generated-file'
 import { generatedTypeFiles } from '../generate/types'
-import { loadDestination } from '../load-destination'
+import { destinationDir, loadDestination } from '../load-destination'
+
+const USAGE = 'generate:types [--check] [--path DIR]'
 
 /** Writes every generated-types.ts; with `check`, writes nothing and lists the stale files instead. */
-export async function generateTypes(check: boolean, log: (line: string) => void): Promise<number> {
-  const { directory, definition } = loadDestination()
-  const stale: string[] = []
-  for (const file of await generatedTypeFiles(directory, definition)) {
-    const current = fs.existsSync(file.path) ? fs.readFileSync(file.path, 'utf8') : undefined
-    if (current === file.content) continue
-    stale.push(file.path)
-    if (!check) fs.writeFileSync(file.path, file.content)
-  }
-  if (check) {
-    for (const file of stale) log(`stale: ${file} (run: npx appcues-actions generate:types)`)
-    if (stale.length === 0) log('generated types are up to date')
-    return stale.length > 0 ? 1 : 0
-  }
-  for (const file of stale) log(`wrote ${file}`)
-  if (stale.length === 0) log('generated types are up to date')
-  return 0
+export async function generateTypes(options: { check: boolean; directory?: string }, io: CommandIO): Promise<number> {
+  const { directory, definition } = loadDestination(options.directory)
+  const files = await generatedTypeFiles(directory, definition)
+  return syncGeneratedFiles(files, { check: options.check, command: 'generate:types', io })
 }
 
 export const generateTypesCommand: Command = {
   summary: 'write the generated-types.ts files (with --check, verify them and exit 1 if any is stale)',
-  usage: 'generate:types [--check]',
-  run: (args, io) => generateTypes(args.includes('--check'), io.stdout)
+  usage: USAGE,
+  run: async (args, io) => {
+    const { switches, options } = parseArgs(args, { switches: ['check'], options: ['path'] }, USAGE)
+    return await generateTypes({ check: switches.has('check'), directory: destinationDir(options.get('path')) }, io)
+  }
 }

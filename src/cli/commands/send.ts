@@ -1,0 +1,38 @@
+import type { Command, CommandIO } from '../command'
+import { parseSendArgs, runSend, SEND_HELP, SEND_USAGE } from '../send'
+
+async function run(args: string[], io: CommandIO): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    SEND_HELP.forEach((line) => io.stdout(line))
+    return 0
+  }
+  const options = parseSendArgs(args)
+  const controller = new AbortController()
+  let interrupts = 0
+  const onSignal = () => {
+    interrupts++
+    if (interrupts > 1) process.exit(130)
+    io.stderr('\nStopping: finishing the events in flight (press Ctrl-C again to quit at once).')
+    controller.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    const result = await runSend(options, {
+      ...io,
+      progress: { write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY === true },
+      stdin: process.stdin,
+      signal: controller.signal
+    })
+    return result.exitCode
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+export const sendCommand: Command = {
+  summary: 'send Segment events (JSON lines) through the destination to Appcues, or to a simulator without credentials',
+  usage: SEND_USAGE.replace(' [--json] [--strict] [...]', ' [...]'),
+  run
+}

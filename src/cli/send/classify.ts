@@ -1,0 +1,60 @@
+import type { UnitContext } from './instrument'
+import type { AttemptResult } from './outcomes'
+
+interface ThrownError {
+  name?: string
+  code?: string
+  status?: number
+  message?: string
+  response?: { status?: number }
+}
+
+const RETRYABLE_STATUSES = new Set([408, 423, 429])
+const EVENT_STATUSES = new Set([400, 413, 422])
+/** Answers that mean the settings are wrong for every event: stop rather than fail a million events one by one. */
+const FATAL_APPCUES_STATUSES = new Set([401, 403, 404])
+/** The erasure endpoint uses its own credential (the Legacy API key): refusing it concerns deletions only. */
+const OWN_CREDENTIAL_PATH = /\/gdpr\//
+
+function refusedEverything(context: UnitContext, status: number | undefined): boolean {
+  const { lastStatus, lastUrl } = context
+  return (
+    lastStatus !== undefined &&
+    lastStatus === status &&
+    FATAL_APPCUES_STATUSES.has(lastStatus) &&
+    !OWN_CREDENTIAL_PATH.test(lastUrl ?? '')
+  )
+}
+
+export function isRetryableStatus(status: number | undefined): boolean {
+  return status !== undefined && (RETRYABLE_STATUSES.has(status) || (status >= 500 && status !== 501))
+}
+
+function oneLine(message: string | undefined): string {
+  return (message ?? 'unknown error').replace(/\s+/g, ' ').trim()
+}
+
+/** Sorts an error thrown by the destination into retry, rejected, failed or fatal, the way Segment would. */
+export function classifyError(error: ThrownError, context: UnitContext): AttemptResult {
+  const status = error.status ?? error.response?.status
+  const reason = oneLine(error.message)
+  if (
+    error.name === 'AggregateAjvError' ||
+    error.name === 'ValidationError' ||
+    error.code === 'PAYLOAD_VALIDATION_FAILED'
+  ) {
+    return { kind: 'rejected', reason, status: 400 }
+  }
+  if (error.code === 'INVALID_SETTINGS') return { kind: 'fatal', reason, status }
+  if (refusedEverything(context, status)) return { kind: 'fatal', reason, status }
+  if (error.code === 'RETRYABLE_ERROR' || isRetryableStatus(status)) {
+    return {
+      kind: 'retry',
+      reason,
+      status,
+      ...(context.retryAfterMs !== undefined ? { retryAfterMs: context.retryAfterMs } : {})
+    }
+  }
+  if (status !== undefined && EVENT_STATUSES.has(status)) return { kind: 'rejected', reason, status }
+  return { kind: 'failed', reason, ...(status !== undefined ? { status } : {}) }
+}

@@ -1,0 +1,66 @@
+import type { Settings } from '../../destinations/appcues/generated-types'
+import type { Destination, JSONObject, SegmentEvent } from '@segment/actions-core'
+import { classifyError } from './classify'
+import type { RequestInstrument, UnitContext } from './instrument'
+import type { AttemptResult } from './outcomes'
+import type { Subscription } from './subscriptions'
+import { toCoreSubscription } from './subscriptions'
+
+/** One event through one subscription: the smallest thing that is delivered, retried and checkpointed. */
+export interface DeliveryUnit {
+  line: number
+  event: SegmentEvent
+  /** Position of the subscription in this run's list (the checkpoint records it). */
+  index: number
+  subscription: Subscription
+  context: UnitContext
+  attempts: number
+}
+
+/** Sends groups of units through the destination exactly as Segment runs a subscription. */
+export class Deliverer {
+  constructor(
+    private readonly destination: Destination<Settings>,
+    private readonly settings: JSONObject,
+    private readonly instrument: RequestInstrument
+  ) {}
+
+  /**
+   * One attempt for every unit of a group, in the order given. Today each unit runs through `onEvent` on its own
+   * (as Segment does without batching); a batching mode can hand a group of one subscription to `onBatch` here.
+   */
+  deliverGroup(
+    units: DeliveryUnit[],
+    onSettled?: (unit: DeliveryUnit, result: AttemptResult) => void
+  ): Promise<AttemptResult[]> {
+    return Promise.all(
+      units.map(async (unit) => {
+        const result = await this.attempt(unit)
+        onSettled?.(unit, result)
+        return result
+      })
+    )
+  }
+
+  private async attempt(unit: DeliveryUnit): Promise<AttemptResult> {
+    unit.attempts++
+    const settings = {
+      ...this.settings,
+      subscriptions: [toCoreSubscription(unit.subscription)] as unknown as JSONObject[]
+    }
+    try {
+      const results = await this.instrument.attempt(unit.context, () => this.destination.onEvent(unit.event, settings))
+      const outputs = results.map((result) => result.output)
+      if (outputs.includes('not subscribed')) return { kind: 'skipped' }
+      const invalid = outputs.find((output) => typeof output === 'string' && /subscription/i.test(output))
+      if (invalid) return { kind: 'failed', reason: `${unit.subscription.name}: ${String(invalid)}` }
+      return { kind: 'delivered' }
+    } catch (error) {
+      return classifyError(error as Error, unit.context)
+    } finally {
+      // actions-core keeps every response in `destination.responses` (for its test helpers); nothing reads them
+      // here, and keeping them would grow memory with every event.
+      this.destination.responses.length = 0
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { Readable } from 'stream'
+
+export interface RawLine {
+  /** 1-based line number in the input. */
+  line: number
+  text: string
+  /** Set when the line was longer than the limit; `text` is then empty. */
+  tooLong?: boolean
+}
+
+export interface ReadProgress {
+  /** Bytes of the lines yielded so far (not of what was read ahead), so that a progress bar follows the work. */
+  bytes: number
+}
+
+const NEWLINE = 0x0a
+
+function decode(parts: Buffer[], first: boolean): string {
+  let text = Buffer.concat(parts).toString('utf8')
+  if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  return text.endsWith('\r') ? text.slice(0, -1) : text
+}
+
+/**
+ * Yields the lines of a stream one by one. It pulls the next chunk only when asked for the next line, so memory
+ * stays flat whatever the input size; a line longer than `maxLineBytes` is reported instead of being buffered.
+ */
+export async function* readLines(
+  input: Readable,
+  progress: ReadProgress,
+  maxLineBytes = 8 * 1024 * 1024
+): AsyncGenerator<RawLine> {
+  let parts: Buffer[] = []
+  let pending = 0
+  let line = 0
+  let skipping = false
+  for await (const chunk of input) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+    let start = 0
+    for (let end = buffer.indexOf(NEWLINE, start); end !== -1; end = buffer.indexOf(NEWLINE, start)) {
+      line++
+      progress.bytes += pending + (end - start) + 1
+      if (skipping) {
+        yield { line, text: '', tooLong: true }
+      } else {
+        parts.push(buffer.subarray(start, end))
+        yield { line, text: decode(parts, line === 1) }
+      }
+      parts = []
+      pending = 0
+      skipping = false
+      start = end + 1
+    }
+    if (start < buffer.length) {
+      pending += buffer.length - start
+      if (pending > maxLineBytes) {
+        skipping = true
+        parts = []
+      } else if (!skipping) {
+        parts.push(Buffer.from(buffer.subarray(start)))
+      }
+    }
+  }
+  progress.bytes += pending
+  if (skipping) yield { line: line + 1, text: '', tooLong: true }
+  else if (parts.length > 0) yield { line: line + 1, text: decode(parts, line === 0) }
+}

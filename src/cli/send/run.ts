@@ -1,0 +1,121 @@
+import type { Readable } from 'stream'
+import definition from '../../destinations/appcues'
+import { describeHoldings } from '../../simulator'
+import type { SimulatorState } from '../../simulator'
+import { Checkpoint } from './checkpoint'
+import { DeadLetterFile } from './dead-letter'
+import type { Input } from './input'
+import { inputOf } from './input'
+import { readLines } from './line-reader'
+import type { SendOptions } from './options'
+import type { ProgressSink } from './progress'
+import { SendRun } from './send-run'
+import { buildSummary, formatSummary } from './summary'
+import type { SendSummary } from './summary'
+import { fingerprint, loadMappingFile, presetSubscriptions } from './subscriptions'
+import { openTarget } from './target'
+import type { Target } from './target'
+
+export interface SendIO {
+  stdout: (line: string) => void
+  stderr: (line: string) => void
+  /** Where the progress bar or progress lines go; none when undefined. */
+  progress?: ProgressSink
+  /** Standard input, for `-`. */
+  stdin?: Readable
+  /** Aborting it stops reading; events in flight finish, then the summary is printed. */
+  signal?: AbortSignal
+}
+
+export interface SendResult {
+  summary: SendSummary
+  exitCode: number
+  /** What the in-process simulator holds at the end, when the run simulated. */
+  simulatorState?: SimulatorState
+}
+
+function exitCodeOf(summary: SendSummary, strict: boolean): number {
+  if (summary.failed > 0 || summary.stopped) return 1
+  if (strict && (summary.rejected > 0 || summary.malformed > 0)) return 1
+  return 0
+}
+
+/** Runs the events through the target and returns what the summary is made of. */
+async function deliverAll(run: SendRun, target: Target, input: Input, io: SendIO, checkpoint?: Checkpoint) {
+  const onAbort = () =>
+    run.stop('interrupted. Run again with the same --checkpoint to continue where this run stopped.')
+  io.signal?.addEventListener('abort', onAbort)
+  const stream = input.open()
+  try {
+    io.stderr(target.notice)
+    if (checkpoint && checkpoint.resumedLines > 0) {
+      io.stderr(`Resuming from ${checkpoint.file}: ${checkpoint.resumedLines} lines were finished by an earlier run.`)
+    }
+    await run.prepare(target)
+    run.progress.start()
+    try {
+      await run.consume(readLines(stream, run.bytes))
+    } finally {
+      run.progress.stop()
+    }
+    return target.simulator?.state()
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort)
+    stream.destroy()
+  }
+}
+
+/** Sends the events of one input through the destination, then prints the summary. */
+export async function runSend(options: SendOptions, io: SendIO): Promise<SendResult> {
+  const started = Date.now()
+  const subscriptions = options.mapping ? loadMappingFile(options.mapping, definition) : presetSubscriptions(definition)
+  const input = inputOf(options.input, io.stdin)
+  const checkpoint = options.checkpoint
+    ? Checkpoint.open(options.checkpoint, { input: input.identity, subscriptions: fingerprint(subscriptions) })
+    : undefined
+  let deadLetters: DeadLetterFile | undefined
+  let target: Target | undefined
+  let run: SendRun
+  let simulatorState: SimulatorState | undefined
+  try {
+    deadLetters = new DeadLetterFile(options.deadLetter, (checkpoint?.resumedLines ?? 0) > 0)
+    run = new SendRun(options, io, subscriptions, deadLetters, checkpoint, input.totalBytes)
+    target = await openTarget(options.target)
+    simulatorState = await deliverAll(run, target, input, io, checkpoint)
+  } finally {
+    checkpoint?.close()
+    deadLetters?.close()
+    await target?.close()
+  }
+  const summary = buildSummary({
+    input: options.input,
+    target: target.description,
+    tally: run.tally,
+    requests: run.counters.requests,
+    elapsedMs: Date.now() - started,
+    deadLetter: { file: deadLetters.file, count: deadLetters.count },
+    ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+    ...(run.stopped ? { stopped: run.stopped } : {}),
+    ...(simulatorState ? { simulator: simulatorState.counts } : {})
+  })
+  printSummary(summary, options.json, simulatorState, io)
+  return { summary, exitCode: exitCodeOf(summary, options.strict), ...(simulatorState ? { simulatorState } : {}) }
+}
+
+function printSummary(
+  summary: SendSummary,
+  json: boolean,
+  simulatorState: SimulatorState | undefined,
+  io: SendIO
+): void {
+  if (json) {
+    io.stdout(JSON.stringify(summary))
+    return
+  }
+  formatSummary(summary).forEach((line) => io.stdout(line))
+  if (simulatorState) {
+    io.stdout('')
+    io.stdout(`The simulated Appcues account ${summary.target.accountId} now holds:`)
+    describeHoldings(simulatorState).forEach((line) => io.stdout(line))
+  }
+}

@@ -1,0 +1,107 @@
+import fs from 'fs'
+import type { DestinationDefinition, JSONObject, Subscription as CoreSubscription } from '@segment/actions-core'
+import { UsageError } from '../args'
+
+/** One subscription as Segment stores it: an FQL filter, the action it triggers and that action's mapping. */
+export interface Subscription {
+  /** Unique within a run; dead-letter lines name it so that a re-send runs only that subscription. */
+  name: string
+  subscribe: string
+  partnerAction: string
+  mapping: JSONObject
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDefinition = DestinationDefinition<any>
+
+/** The destination's automatic presets, as the subscriptions Segment creates from them. */
+export function presetSubscriptions(definition: AnyDefinition): Subscription[] {
+  return (definition.presets ?? []).flatMap((preset) =>
+    preset.type === 'automatic'
+      ? [
+          {
+            name: preset.name ?? preset.partnerAction,
+            subscribe: preset.subscribe,
+            partnerAction: preset.partnerAction,
+            mapping: preset.mapping ?? {}
+          }
+        ]
+      : []
+  )
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+function checkEntry(entry: unknown, index: number, definition: AnyDefinition, file: string): Subscription {
+  const where = `${file}, entry ${index + 1}`
+  if (!isObject(entry))
+    throw new UsageError(`${where}: each entry must be an object {subscribe, partnerAction, mapping}.`)
+  const { subscribe, partnerAction, mapping, name } = entry
+  if (typeof subscribe !== 'string' || !subscribe.trim()) {
+    throw new UsageError(`${where}: "subscribe" must be an FQL filter such as 'type = "track"'.`)
+  }
+  const actions = Object.keys(definition.actions)
+  if (typeof partnerAction !== 'string' || !actions.includes(partnerAction)) {
+    throw new UsageError(
+      `${where}: "partnerAction" must be one of ${actions.join(', ')}; got ${JSON.stringify(partnerAction)}.`
+    )
+  }
+  if (mapping !== undefined && !isObject(mapping)) throw new UsageError(`${where}: "mapping" must be an object.`)
+  const fields = Object.keys(definition.actions[partnerAction].fields ?? {})
+  const unknown = Object.keys(mapping ?? {}).filter(
+    (key) => !fields.includes(key) && !key.startsWith('__segment_internal')
+  )
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `${where}: ${partnerAction} has no field ${unknown
+        .map((key) => `"${key}"`)
+        .join(', ')}. Its fields are ${fields.join(', ')}.`
+    )
+  }
+  if (name !== undefined && typeof name !== 'string') throw new UsageError(`${where}: "name" must be text.`)
+  return {
+    name: name ?? `${partnerAction} #${index + 1}`,
+    subscribe,
+    partnerAction,
+    mapping: (mapping ?? {}) as JSONObject
+  }
+}
+
+/** Reads a mapping file: a JSON list of `{subscribe, partnerAction, mapping, name?}`. */
+export function loadMappingFile(file: string, definition: AnyDefinition): Subscription[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'))
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message
+    throw new UsageError(`Cannot read the mapping file ${file}: ${reason}.`)
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    throw new UsageError(
+      `The mapping file ${file} must hold a non-empty JSON list of {subscribe, partnerAction, mapping}.`
+    )
+  }
+  const subscriptions = parsed.map((entry, index) => checkEntry(entry, index, definition, file))
+  const names = subscriptions.map((subscription) => subscription.name)
+  const repeated = names.find((name, index) => names.indexOf(name) !== index)
+  if (repeated) throw new UsageError(`The mapping file ${file} names two entries "${repeated}"; names must be unique.`)
+  return subscriptions
+}
+
+/** The shape actions-core reads from `settings.subscriptions`. */
+export function toCoreSubscription(subscription: Subscription): CoreSubscription {
+  return { subscribe: subscription.subscribe, partnerAction: subscription.partnerAction, mapping: subscription.mapping }
+}
+
+/** A short stable fingerprint, so that a checkpoint is not resumed with other subscriptions. */
+export function fingerprint(value: unknown): string {
+  let hash = 0x811c9dc5
+  for (const char of JSON.stringify(value)) {
+    hash ^= char.charCodeAt(0)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash.toString(16).padStart(8, '0')
+}

@@ -1,0 +1,117 @@
+import type { SimulatorCounts } from '../../simulator'
+import type { ReasonCount, Tally } from './tally'
+
+export interface TargetDescription {
+  kind: 'simulator' | 'appcues'
+  /** For the simulator: its address. For Appcues: the region, or the Endpoint Override when set. */
+  where: string
+  accountId: number
+}
+
+/** The result of a run; `--json` prints exactly this object. */
+export interface SendSummary {
+  input: string
+  target: TargetDescription
+  lines: number
+  read: number
+  malformed: number
+  alreadyDone: number
+  delivered: number
+  skipped: number
+  rejected: number
+  failed: number
+  requests: number
+  retries: number
+  elapsedMs: number
+  eventsPerSecond: number
+  topRejectedReasons: ReasonCount[]
+  topFailedReasons: ReasonCount[]
+  malformedLines: Array<{ line: number; error: string }>
+  deadLetter: { file: string; count: number } | null
+  checkpoint: string | null
+  /** Why the run stopped before the end of the input, if it did. */
+  stopped: string | null
+  simulator?: SimulatorCounts
+}
+
+export function buildSummary(parts: {
+  input: string
+  target: TargetDescription
+  tally: Tally
+  requests: number
+  elapsedMs: number
+  deadLetter: { file: string; count: number }
+  checkpoint?: string
+  stopped?: string
+  simulator?: SimulatorCounts
+}): SendSummary {
+  const { tally, elapsedMs } = parts
+  const seconds = Math.max(elapsedMs, 1) / 1000
+  return {
+    input: parts.input,
+    target: parts.target,
+    lines: tally.lines,
+    read: tally.read,
+    malformed: tally.malformed,
+    alreadyDone: tally.alreadyDone,
+    delivered: tally.delivered,
+    skipped: tally.skipped,
+    rejected: tally.rejected,
+    failed: tally.failed,
+    requests: parts.requests,
+    retries: tally.retries,
+    elapsedMs: Math.round(elapsedMs),
+    eventsPerSecond: Math.round((tally.finished / seconds) * 10) / 10,
+    topRejectedReasons: tally.rejectedReasons.top(5),
+    topFailedReasons: tally.failedReasons.top(5),
+    malformedLines: tally.malformedLines,
+    deadLetter: parts.deadLetter.count > 0 ? parts.deadLetter : null,
+    checkpoint: parts.checkpoint ?? null,
+    stopped: parts.stopped ?? null,
+    ...(parts.simulator ? { simulator: parts.simulator } : {})
+  }
+}
+
+const row = (label: string, value: string | number, note = '') =>
+  `  ${label.padEnd(14)} ${String(value).padStart(8)}${note ? `  ${note}` : ''}`
+
+function reasons(list: ReasonCount[]): string[] {
+  return list.map(
+    ({ reason, count }) =>
+      `      ${String(count).padStart(6)} × ${reason.length > 160 ? `${reason.slice(0, 160)}…` : reason}`
+  )
+}
+
+/** The summary as lines for a terminal. */
+export function formatSummary(summary: SendSummary): string[] {
+  const lines = ['', 'Summary']
+  const malformedNote =
+    summary.malformed > 0
+      ? `${summary.malformed} malformed line${
+          summary.malformed === 1 ? '' : 's'
+        } not counted (line ${summary.malformedLines.map((m) => m.line).join(', ')}${
+          summary.malformed > summary.malformedLines.length ? ', …' : ''
+        })`
+      : ''
+  lines.push(row('events read', summary.read, malformedNote))
+  if (summary.alreadyDone > 0)
+    lines.push(row('already done', summary.alreadyDone, 'lines finished by an earlier run (checkpoint)'))
+  lines.push(row('delivered', summary.delivered))
+  lines.push(row('skipped', summary.skipped, 'no subscription matched'))
+  lines.push(
+    row('rejected', summary.rejected, summary.rejected > 0 ? 'the destination refused the event; top reasons:' : '')
+  )
+  lines.push(...reasons(summary.topRejectedReasons))
+  lines.push(row('failed', summary.failed, summary.failed > 0 ? 'not delivered; top reasons:' : ''))
+  lines.push(...reasons(summary.topFailedReasons))
+  lines.push(row('requests', summary.requests, `${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}`))
+  lines.push(row('elapsed', `${(summary.elapsedMs / 1000).toFixed(1)} s`, `${summary.eventsPerSecond} events/s`))
+  if (summary.deadLetter) {
+    lines.push(
+      `  dead letters   ${summary.deadLetter.count} in ${summary.deadLetter.file} (fix the cause, then send that file)`
+    )
+  }
+  if (summary.checkpoint) lines.push(`  checkpoint     ${summary.checkpoint}`)
+  if (summary.stopped) lines.push('', `Stopped early: ${summary.stopped}`)
+  return lines
+}

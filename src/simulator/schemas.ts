@@ -1,0 +1,84 @@
+import type { RouteName } from './routes'
+
+// JSON Schemas of the request bodies Appcues accepts (reference/appcues-api.md section 3). Values that Appcues
+// takes but silently ignores (nested objects, lists, `_` keys, empty strings) pass here and are reported by drops.ts.
+
+const id = { type: 'string', minLength: 1 }
+const anyObject = { type: 'object' }
+const attributes = { type: 'object', propertyNames: { type: 'string', minLength: 1 } }
+
+const profile = attributes
+
+const event = {
+  type: 'object',
+  required: ['name', 'timestamp'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 127 },
+    timestamp: {
+      anyOf: [
+        { type: 'string', format: 'date-time' },
+        { type: 'integer', minimum: 0 }
+      ]
+    },
+    attributes,
+    group_id: id,
+    context: anyObject
+  }
+}
+
+const idList = { type: 'array', minItems: 1, items: id }
+
+const groupUsers = {
+  type: 'object',
+  required: ['user_ids'],
+  additionalProperties: false,
+  properties: { user_ids: idList }
+}
+
+const gdprDelete = {
+  type: 'object',
+  required: ['users'],
+  additionalProperties: false,
+  properties: { users: idList }
+}
+
+const requireWhenType = (type: string, field: string) => ({
+  if: { type: 'object', properties: { type: { const: type } }, required: ['type'] },
+  then: { type: 'object', required: [field] }
+})
+
+const segmentMessage = {
+  type: 'object',
+  required: ['type'],
+  additionalProperties: false,
+  anyOf: [
+    { type: 'object', required: ['userId'] },
+    { type: 'object', required: ['anonymousId'] }
+  ],
+  allOf: [requireWhenType('track', 'event'), requireWhenType('group', 'groupId')],
+  properties: {
+    type: { enum: ['track', 'page', 'screen', 'identify', 'group'] },
+    userId: id,
+    anonymousId: id,
+    event: id,
+    name: { type: 'string' },
+    groupId: id,
+    properties: anyObject,
+    traits: anyObject,
+    context: anyObject,
+    integrations: anyObject,
+    timestamp: { type: 'string', format: 'date-time' },
+    messageId: { type: 'string' }
+  }
+}
+
+/** The schema of each route's body; routes without a body are absent. */
+export const BODY_SCHEMAS: Partial<Record<RouteName, object>> = {
+  userProfile: profile,
+  userEvents: event,
+  groupProfile: profile,
+  groupUsers,
+  gdprDelete,
+  segmentDirect: segmentMessage
+}
