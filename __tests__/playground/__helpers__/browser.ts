@@ -1,0 +1,83 @@
+import fs from 'fs'
+import { chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { DESTINATION_DIR } from '../../../src/cli/load-destination'
+import { serve } from '../../../src/cli/serve'
+import type { Serving } from '../../../src/cli/serve'
+import { createPlayground } from '../../../src/cli/serve/playground'
+import type { Playground } from '../../../src/cli/serve/playground'
+
+/** Debian's chromium, which `.ci/run` installs. */
+export const CHROMIUM = '/usr/bin/chromium'
+
+/**
+ * Whether the browser tests run. They are skipped only when the browser is missing on a developer's machine; in
+ * CI (the CI variable set) a missing browser makes them fail instead of passing silently.
+ */
+export function browserTestsRun(): { run: boolean; reason?: string } {
+  if (fs.existsSync(CHROMIUM) || process.env.CI) return { run: true }
+  return {
+    run: false,
+    reason: `${CHROMIUM} is missing, so the playground's browser tests are skipped. Install Debian's chromium package to run them (with CI set, they fail instead).`
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
+  })
+}
+
+export interface RunningPlayground {
+  serving: Serving
+  playground: Playground
+  url: string
+  log: string[]
+  stop(): Promise<void>
+}
+
+/** `serve` with the playground, in this process, on a free port; everything it logs is kept. */
+export async function startPlayground(): Promise<RunningPlayground> {
+  const log: string[] = []
+  const playground = createPlayground()
+  const io = { stdout: (line: string) => log.push(line), stderr: (line: string) => log.push(line) }
+  const serving = await serve({ directory: DESTINATION_DIR, host: '127.0.0.1', port: 0, routes: playground.routes }, io)
+  return {
+    serving,
+    playground,
+    url: serving.server.url,
+    log,
+    stop: async () => {
+      await serving.stop()
+      await playground.close()
+    }
+  }
+}
+
+/** Clicks Run and waits until the page has shown the outcome. */
+export async function runOnPage(page: Page): Promise<void> {
+  const before = Number((await page.getAttribute('body', 'data-runs')) ?? '0')
+  await page.click('#run')
+  await page.waitForSelector(`body[data-runs="${before + 1}"]`)
+}
+
+/** The exchanges the page shows, as "METHOD URL STATUS" lines. */
+export async function shownExchanges(page: Page): Promise<Array<{ method: string; url: string; status: string }>> {
+  return page.$$eval('#exchanges .exchange', (cards) =>
+    cards.map((card) => ({
+      method: card.querySelector('.method')?.textContent ?? '',
+      url: card.querySelector('.url')?.textContent ?? '',
+      status: card.querySelector('.http-status')?.textContent ?? ''
+    }))
+  )
+}

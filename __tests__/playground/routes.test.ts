@@ -1,0 +1,207 @@
+import { DESTINATION_DIR } from '../../src/cli/load-destination'
+import { serve } from '../../src/cli/serve'
+import type { Serving } from '../../src/cli/serve'
+import { createPlayground, sampleEvents } from '../../src/cli/serve/playground'
+import type { Playground } from '../../src/cli/serve/playground'
+import { DEFAULT_CREDENTIALS } from '../../src/simulator'
+import { captureIO } from '../cli/__helpers__/destination-copy'
+import { call } from '../cli/__helpers__/http-client'
+import type { HttpAnswer, HttpCall } from '../cli/__helpers__/http-client'
+
+const TYPED_KEY = 'typed-key-61f0a9c3'
+const TYPED_SECRET = 'typed-secret-2b7d4e8f'
+const SIMULATOR_SECRETS = [
+  DEFAULT_CREDENTIALS.apiKey,
+  DEFAULT_CREDENTIALS.apiSecret,
+  DEFAULT_CREDENTIALS.legacyApiKey,
+  Buffer.from(`${DEFAULT_CREDENTIALS.apiKey}:${DEFAULT_CREDENTIALS.apiSecret}`).toString('base64'),
+  Buffer.from(`${DEFAULT_CREDENTIALS.legacyApiKey}:`).toString('base64')
+]
+const TYPED_SECRETS = [
+  TYPED_KEY,
+  TYPED_SECRET,
+  encodeURIComponent(TYPED_SECRET),
+  Buffer.from(`${TYPED_KEY}:${TYPED_SECRET}`).toString('base64')
+]
+
+const samples = sampleEvents()
+const trackMapping = {
+  userId: { '@path': '$.userId' },
+  event: { '@path': '$.event' },
+  properties: { '@path': '$.properties' },
+  timestamp: { '@path': '$.timestamp' }
+}
+
+describe('the playground routes of serve', () => {
+  let serving: Serving
+  let playground: Playground
+  let output: ReturnType<typeof captureIO>
+  let simulatorUrl: string
+  const answers: HttpAnswer[] = []
+
+  const request = async (path: string, options?: HttpCall) => {
+    const answer = await call(serving.server.url, path, options)
+    answers.push(answer)
+    return answer
+  }
+  const run = (body: unknown, headers?: Record<string, string>) =>
+    request('/playground/run', { method: 'POST', body, headers })
+
+  beforeAll(async () => {
+    output = captureIO()
+    playground = createPlayground({ bodyLimit: 64 * 1024 })
+    serving = await serve(
+      { directory: DESTINATION_DIR, host: '127.0.0.1', port: 0, routes: playground.routes },
+      output.io
+    )
+    simulatorUrl = (await playground.simulator())?.url ?? ''
+  })
+
+  afterAll(async () => {
+    await serving.stop()
+    await playground.close()
+    // The simulator's credentials are filled in on the server: no answer or log line ever carries them.
+    const everything = [...answers.map((answer) => answer.text + JSON.stringify(answer.headers)), output.all()].join(
+      '\n'
+    )
+    for (const secret of [...SIMULATOR_SECRETS, ...TYPED_SECRETS]) expect(everything).not.toContain(secret)
+  })
+
+  it('serves the page at GET / with a strict content security policy and no CORS', async () => {
+    const page = await request('/')
+    expect(page.status).toBe(200)
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(page.text).toContain('<script src="/playground/app.js" defer></script>')
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'")
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'")
+    expect(page.headers['content-security-policy']).toContain("connect-src 'self'")
+    expect(page.headers['x-frame-options']).toBe('DENY')
+    expect(page.headers['access-control-allow-origin']).toBeUndefined()
+    // Nothing is fetched from elsewhere.
+    expect(page.text).not.toMatch(/(src|href)="(https?:)?\/\//)
+  })
+
+  it('serves the script and the style sheet as plain files', async () => {
+    const script = await request('/playground/app.js')
+    expect(script.status).toBe(200)
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8')
+    expect(script.text).toContain("fetch('/playground/run'")
+    expect(script.text).not.toMatch(/https?:\/\//)
+    const style = await request('/playground/app.css')
+    expect(style.headers['content-type']).toBe('text/css; charset=utf-8')
+    expect(style.text).toContain('@media (max-width: 700px)')
+  })
+
+  it('GET /playground/setup describes actions, samples and settings, with the simulator as the target', async () => {
+    const setup = await request('/playground/setup')
+    expect(setup.status).toBe(200)
+    expect(setup.json.name).toBe('Appcues (Actions)')
+    expect(setup.json.simulator).toEqual({ url: simulatorUrl, accountId: DEFAULT_CREDENTIALS.accountId })
+    const endpoint = setup.json.settings.find((setting: { key: string }) => setting.key === 'endpoint')
+    expect(endpoint.value).toBe(simulatorUrl)
+    expect(setup.headers['cache-control']).toBe('no-store')
+  })
+
+  it('POST /playground/run runs an action against the simulator', async () => {
+    const answer = await run({
+      kind: 'action',
+      action: 'trackEvent',
+      event: samples.track,
+      mapping: trackMapping,
+      settings: { accountId: DEFAULT_CREDENTIALS.accountId, region: 'US', endpoint: simulatorUrl }
+    })
+    expect(answer.status).toBe(200)
+    expect(answer.json).toMatchObject({ ok: true, payloadValidated: true, target: { kind: 'simulator' } })
+    expect(answer.json.exchanges[0].request.headers.authorization).toBe('<redacted>')
+    expect(answer.json.holdings.users[0]).toMatchObject({ userId: 'user-1042', eventCount: 1 })
+    expect(output.out).toContainEqual(expect.stringMatching(/^200 POST \/playground\/run - \d+ms$/))
+  })
+
+  it('scrubs typed secrets from the answer, wherever they show up', async () => {
+    const answer = await run({
+      kind: 'action',
+      action: 'trackEvent',
+      event: { ...samples.track, properties: { pasted: TYPED_SECRET, encoded: encodeURIComponent(TYPED_SECRET) } },
+      mapping: trackMapping,
+      settings: { apiKey: TYPED_KEY, apiSecret: TYPED_SECRET, accountId: 10001, region: 'US', endpoint: simulatorUrl }
+    })
+    expect(answer.json.ok).toBe(false)
+    expect(answer.json.error.statusCode).toBe(401)
+    expect(answer.json.payload.properties).toEqual({ pasted: '<redacted>', encoded: '<redacted>' })
+    for (const secret of TYPED_SECRETS) expect(answer.text).not.toContain(secret)
+  })
+
+  it('POST /playground/reset empties the simulator', async () => {
+    const answer = await request('/playground/reset', { method: 'POST', body: {} })
+    expect(answer.status).toBe(200)
+    expect((await playground.simulator())?.counts().events).toBe(0)
+  })
+
+  describe('requests it refuses', () => {
+    it('415 for a body that is not sent as JSON (a form post from another page)', async () => {
+      const answer = await request('/playground/run', {
+        method: 'POST',
+        raw: 'kind=action',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' }
+      })
+      expect(answer.status).toBe(415)
+      expect(answer.json.error).toMatch(/content-type: application\/json/)
+      const reset = await request('/playground/reset', {
+        method: 'POST',
+        raw: '',
+        headers: { 'content-type': 'text/plain' }
+      })
+      expect(reset.status).toBe(415)
+    })
+
+    it('400 for malformed JSON and for an unknown action', async () => {
+      expect((await request('/playground/run', { method: 'POST', raw: '{"kind":' })).status).toBe(400)
+      const answer = await run({ kind: 'action', action: 'nope', event: {} })
+      expect(answer.status).toBe(400)
+      expect(answer.json.error).toMatch(/"action" must be one of the destination's actions/)
+    })
+
+    it('413 beyond the body limit', async () => {
+      const answer = await run({ action: 'trackEvent', event: { blob: 'x'.repeat(70 * 1024) } })
+      expect(answer.status).toBe(413)
+    })
+
+    it('403 for another Host (DNS rebinding) and for a foreign web origin; a same-origin page is served', async () => {
+      expect((await request('/', { headers: { host: 'attacker.example' } })).status).toBe(403)
+      const foreign = await run({ action: 'trackEvent' }, { origin: 'https://evil.example' })
+      expect(foreign.status).toBe(403)
+      const host = new URL(serving.server.url).host
+      const same = await request('/playground/setup', { headers: { origin: `http://${host}` } })
+      expect(same.status).toBe(200)
+      expect(same.headers['access-control-allow-origin']).toBeUndefined()
+    })
+
+    it('405 or 404 for other methods and paths', async () => {
+      expect((await request('/playground/run')).status).toBe(404)
+      expect((await request('/playground/nothing')).status).toBe(404)
+    })
+  })
+})
+
+describe('the playground without a simulator', () => {
+  it('says why the simulator is missing and leaves the endpoint empty', async () => {
+    const output = captureIO()
+    const playground = createPlayground({ startSimulator: () => Promise.reject(new Error('no ports left')) })
+    const serving = await serve(
+      { directory: DESTINATION_DIR, host: '127.0.0.1', port: 0, routes: playground.routes },
+      output.io
+    )
+    try {
+      const setup = await call(serving.server.url, '/playground/setup')
+      expect(setup.json.simulatorProblem).toBe('The Appcues simulator could not start: no ports left')
+      expect(setup.json.simulator).toBeUndefined()
+      const endpoint = setup.json.settings.find((setting: { key: string }) => setting.key === 'endpoint')
+      expect(endpoint.value).toBeUndefined()
+      const reset = await call(serving.server.url, '/playground/reset', { method: 'POST', body: {} })
+      expect(reset.status).toBe(503)
+    } finally {
+      await serving.stop()
+      await playground.close()
+    }
+  })
+})

@@ -1,0 +1,211 @@
+import type { JSONObject } from '@segment/actions-core'
+import { loadDestination } from '../../src/cli/load-destination'
+import {
+  CALL_TYPES,
+  conditionsInWords,
+  holdingsFor,
+  idsOf,
+  playgroundSetup,
+  sampleEvents,
+  settingsForRun,
+  settingsView,
+  subscriptionSample
+} from '../../src/cli/serve/playground'
+import { DEFAULT_CREDENTIALS } from '../../src/simulator'
+import type { SimulatorState } from '../../src/simulator'
+
+const { definition } = loadDestination()
+const simulator = { url: 'http://127.0.0.1:4567', credentials: { ...DEFAULT_CREDENTIALS } }
+
+describe('settingsView (the settings form)', () => {
+  it('masks password settings and never gives them a value, and targets the simulator by default', () => {
+    const view = settingsView(definition, simulator)
+    const byKey = Object.fromEntries(view.map((setting) => [setting.key, setting]))
+    for (const key of ['apiKey', 'apiSecret', 'legacyApiKey']) {
+      expect(byKey[key]).toMatchObject({ secret: true, placeholder: 'Empty: the simulator’s credential is used.' })
+      expect(byKey[key].value).toBeUndefined()
+    }
+    expect(byKey.endpoint).toMatchObject({ secret: false, value: simulator.url })
+    expect(byKey.accountId).toMatchObject({ secret: false, value: DEFAULT_CREDENTIALS.accountId, type: 'number' })
+    expect(byKey.region).toMatchObject({
+      value: 'US',
+      choices: [expect.objectContaining({ value: 'US' }), expect.anything()]
+    })
+    expect(byKey.apiKey).toMatchObject({ label: 'API Key', required: true })
+    expect(JSON.stringify(view)).not.toContain(DEFAULT_CREDENTIALS.apiSecret)
+  })
+
+  it('leaves the endpoint and the account empty when there is no simulator', () => {
+    const byKey = Object.fromEntries(settingsView(definition).map((setting) => [setting.key, setting]))
+    expect(byKey.endpoint.value).toBeUndefined()
+    expect(byKey.accountId.value).toBeUndefined()
+    expect(byKey.apiKey.placeholder).toBeUndefined()
+  })
+})
+
+describe('settingsForRun', () => {
+  it('fills every empty credential with the simulator’s when the endpoint is the simulator', () => {
+    const { settings, target } = settingsForRun(
+      { apiKey: '', apiSecret: 'typed', accountId: null, region: 'US', endpoint: `${simulator.url}/` },
+      simulator
+    )
+    expect(settings).toEqual({
+      apiKey: DEFAULT_CREDENTIALS.apiKey,
+      apiSecret: 'typed',
+      legacyApiKey: DEFAULT_CREDENTIALS.legacyApiKey,
+      accountId: DEFAULT_CREDENTIALS.accountId,
+      region: 'US',
+      endpoint: `${simulator.url}/`
+    })
+    expect(target).toEqual({ kind: 'simulator', where: simulator.url })
+  })
+
+  it('never fills credentials for another endpoint or for Appcues, and shows the endpoint without credentials', () => {
+    const endpoint = 'https://user:pw@proxy.example.com/base?token=t'
+    const other = settingsForRun({ endpoint, apiKey: 'k' }, simulator)
+    expect(other.settings).toEqual({ endpoint, apiKey: 'k' })
+    expect(other.target).toEqual({ kind: 'endpoint', where: 'https://proxy.example.com/base' })
+    expect(settingsForRun({ endpoint: 'not a url' }).target).toEqual({
+      kind: 'endpoint',
+      where: 'the Endpoint Override'
+    })
+    expect(settingsForRun({ endpoint: 'http://127.0.0.1:9999' }, simulator).target.kind).toBe('endpoint')
+    const appcues = settingsForRun({ region: 'EU', endpoint: ' ' }, simulator)
+    expect(appcues).toEqual({ settings: { region: 'EU' }, target: { kind: 'appcues', where: 'Appcues EU' } })
+  })
+
+  it('refuses settings that are not an object', () => {
+    expect(() => settingsForRun(['x'], simulator)).toThrow(expect.objectContaining({ status: 400 }))
+  })
+})
+
+describe('playgroundSetup (what the page draws)', () => {
+  const setup = playgroundSetup(definition, settingsView(definition, simulator), { url: simulator.url, accountId: 1 })
+  const action = (key: string) => setup.actions.find((candidate) => candidate.key === key)
+
+  it('lists every action with its fields as the mapping UI shows them', () => {
+    expect(setup.actions.map((candidate) => candidate.key)).toEqual(Object.keys(definition.actions))
+    expect(action('trackEvent')?.fields.find((field) => field.key === 'event')).toEqual({
+      key: 'event',
+      label: 'Event Name',
+      description: expect.stringContaining('at most 127 characters'),
+      type: 'string',
+      required: true,
+      multiple: false,
+      maximum: 127,
+      hidden: false,
+      default: { '@path': '$.event' }
+    })
+    expect(action('trackEvent')?.fields.find((field) => field.key === 'batch_size')).toMatchObject({ hidden: true })
+    const sendEvent = action('send')?.fields.find((field) => field.key === 'event')
+    expect(sendEvent).toMatchObject({
+      required: false,
+      requiredWhen: 'Event Type is track',
+      shownWhen: 'Event Type is track'
+    })
+    expect(action('send')?.fields.find((field) => field.key === 'type')?.choices).toHaveLength(5)
+  })
+
+  it('offers each action’s presets with the sample that matches their trigger', () => {
+    expect(action('pageView')?.presets.map((preset) => [preset.name, preset.callType])).toEqual([
+      ['Page Calls', 'page'],
+      ['Screen Calls', 'screen']
+    ])
+    expect(action('pageView')?.presets[1].mapping).toMatchObject({ event: 'Screen Viewed' })
+    expect(action('deleteUser')).toMatchObject({ callType: 'track', eventName: 'User Deleted', presets: [] })
+  })
+
+  it('has a deletion entry, a sample of every call type, and the simulator', () => {
+    expect(setup.deletion?.title).toBe('Privacy Deletion')
+    expect(Object.keys(setup.samples)).toEqual([...CALL_TYPES])
+    for (const type of CALL_TYPES) expect(sampleEvents()[type]).toMatchObject({ type, userId: 'user-1042' })
+    expect(setup.simulator).toEqual({ url: simulator.url, accountId: 1 })
+  })
+})
+
+describe('subscription and condition helpers', () => {
+  it('reads the call type and event name of a subscription', () => {
+    expect(subscriptionSample('type = "track" and event = "User Deleted"')).toEqual({
+      callType: 'track',
+      eventName: 'User Deleted'
+    })
+    expect(subscriptionSample('type = "alias"')).toEqual({})
+    expect(subscriptionSample(undefined)).toEqual({})
+  })
+
+  it('says conditions in words', () => {
+    const fields = { type: { label: 'Event Type', description: '', type: 'string' as const } }
+    expect(
+      conditionsInWords(
+        {
+          match: 'any',
+          conditions: [
+            { fieldKey: 'type', operator: 'is', value: 'page' },
+            { fieldKey: 'type', operator: 'is_not', value: ['track', 'group'] }
+          ]
+        },
+        fields
+      )
+    ).toBe('Event Type is page, or Event Type is not track or group')
+  })
+})
+
+describe('holdings', () => {
+  const stamp = { seq: 1, receivedAt: '2024-05-01T00:00:00.000Z', region: 'US' as const, accountId: 1 }
+  const state = {
+    profiles: [],
+    events: [1, 2, 3, 4, 5, 6].map((n) => ({ ...stamp, userId: 'u1', name: `E${n}`, timestamp: n, attributes: {} })),
+    groups: [],
+    memberships: [],
+    deletions: [{ seq: 2, receivedAt: stamp.receivedAt, region: 'US' as const, users: ['u1', 'anon'] }],
+    segmentMessages: [{ ...stamp, message: { anonymousId: 'u1' } }],
+    dropped: [
+      { seq: 1, route: 'userProfile' as const, subject: 'user "u1"', key: 'old', reason: 'earlier' },
+      { seq: 3, route: 'userProfile' as const, subject: 'user "u1"', key: 'new', reason: 'this run' }
+    ],
+    requests: [],
+    users: { u1: { plan: 'pro' } },
+    groupProfiles: { g1: { attributes: { name: 'G' }, members: ['u1'] } },
+    counts: {
+      profileUpdates: 1,
+      users: 1,
+      events: 6,
+      groupUpdates: 1,
+      groups: 1,
+      memberships: 1,
+      deletions: 1,
+      segmentMessages: 1,
+      dropped: 2,
+      requests: 9
+    }
+  } as SimulatorState
+
+  it('shows a user’s profile, latest events first, groups, erasures and messages, and this run’s dropped values', () => {
+    const holdings = holdingsFor(state, { userIds: ['u1'], groupIds: ['g1', 'g2'] }, 1)
+    expect(holdings.users).toEqual([
+      {
+        userId: 'u1',
+        profile: { plan: 'pro' },
+        eventCount: 6,
+        recentEvents: ['E6', 'E5', 'E4', 'E3', 'E2'].map((name) => expect.objectContaining({ name })),
+        groups: ['g1'],
+        erasureRequests: 1,
+        segmentMessages: 1
+      }
+    ])
+    expect(holdings.groups).toEqual([
+      { groupId: 'g1', attributes: { name: 'G' }, members: ['u1'] },
+      { groupId: 'g2', attributes: null, members: [] }
+    ])
+    expect(holdings.dropped).toEqual([{ subject: 'user "u1"', key: 'new', reason: 'this run' }])
+    expect(holdings.summary[0]).toMatch(/^user profiles/)
+  })
+
+  it('takes each kind of ID from the first source that has it', () => {
+    const payload: JSONObject = { userId: 'u1', anonymousId: 'a1', groupId: 'g1' }
+    expect(idsOf([payload, { userId: 'other' }])).toEqual({ userIds: ['u1'], groupIds: ['g1'] })
+    expect(idsOf([payload], true)).toEqual({ userIds: ['u1', 'a1'], groupIds: ['g1'] })
+    expect(idsOf([{ groupId: 'g1' }, { userId: 'u2', groupId: 'g2' }])).toEqual({ userIds: ['u2'], groupIds: ['g1'] })
+    expect(idsOf([{}, null, { userId: ' ' }, { userId: 'u2' }])).toEqual({ userIds: ['u2'], groupIds: [] })
+  })
+})

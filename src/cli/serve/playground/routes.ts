@@ -1,0 +1,177 @@
+import fs from 'fs'
+import path from 'path'
+import type { IncomingMessage, ServerResponse } from 'http'
+import { startSimulator } from '../../../simulator'
+import type { Simulator } from '../../../simulator'
+import { DEFAULT_BODY_LIMIT, HttpError, readJsonObject, sendJson } from '../http'
+import { scrub, scrubText, secretValues } from '../secrets'
+import type { ServeContext, ServeRoute } from '../server'
+import { parseRunRequest, runPlayground } from './run'
+import { settingsForRun, settingsView } from './settings'
+import { playgroundSetup } from './setup'
+
+/** The page's files: plain HTML, CSS and JavaScript, read from the package at each request (no build step). */
+const ASSETS_DIR = path.join(__dirname, 'assets')
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/playground/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/playground/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' }
+}
+
+/** The page may load only its own files and call only this server. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'"
+].join('; ')
+
+const PAGE_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store'
+}
+
+export interface PlaygroundOptions {
+  /** Starts the simulator the page sends to by default; called on first use. Default: an in-process simulator. */
+  startSimulator?: () => Promise<Simulator>
+  /** Largest accepted request body in bytes (default 1 MB, like serve's routes). */
+  bodyLimit?: number
+}
+
+export interface Playground {
+  /** The page at `GET /`, its files under `/playground/`, and its JSON routes; pass them to `serve({ routes })`. */
+  routes: ServeRoute[]
+  /** The simulator, started on first call (undefined when it could not start). */
+  simulator(): Promise<Simulator | undefined>
+  /** Stops the simulator if it was started. */
+  close(): Promise<void>
+}
+
+function serveAsset(pathname: string, response: ServerResponse): Promise<void> {
+  const asset = ASSETS[pathname]
+  return fs.promises.readFile(path.join(ASSETS_DIR, asset.file)).then(
+    (content) => {
+      response.writeHead(200, { ...PAGE_HEADERS, 'content-type': asset.type, 'content-length': content.length })
+      response.end(content)
+    },
+    (error: Error) => {
+      sendJson(response, 500, { error: `The playground page is missing from ${ASSETS_DIR}: ${error.message}` })
+    }
+  )
+}
+
+function requireJson(request: IncomingMessage): void {
+  const type = request.headers['content-type'] ?? ''
+  if (!/^application\/json\b/i.test(type)) {
+    throw new HttpError(415, 'Send the request body as JSON, with the header content-type: application/json.')
+  }
+}
+
+/** A JSON route that never lets an error escape unscrubbed: it answers the failure itself. */
+function jsonRoute(
+  method: 'GET' | 'POST',
+  routePath: string,
+  answer: (
+    request: IncomingMessage,
+    context: ServeContext,
+    secrets: string[]
+  ) => Promise<{ status: number; body: unknown }>
+): ServeRoute {
+  return {
+    method,
+    path: routePath,
+    handle: async (request, response, context) => {
+      const secrets: string[] = []
+      try {
+        const { status, body } = await answer(request, context, secrets)
+        sendJson(response, status, scrub(body, secrets))
+      } catch (error) {
+        const status = error instanceof HttpError ? error.status : 500
+        const message =
+          error instanceof HttpError
+            ? error.message
+            : `The playground failed: ${(error as Error).message}. See the serve output.`
+        if (!response.headersSent) sendJson(response, status, { error: scrubText(message, secrets) })
+        else response.end()
+      }
+    }
+  }
+}
+
+/** The mapping playground: a page at `/` for trying a mapping on a sample event and reading what Appcues receives. */
+export function createPlayground(options: PlaygroundOptions = {}): Playground {
+  const start = options.startSimulator ?? (() => startSimulator({ maxRecords: 10_000 }))
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
+  let starting: Promise<Simulator> | undefined
+  let problem: string | undefined
+
+  const simulator = async (): Promise<Simulator | undefined> => {
+    starting ??= start()
+    try {
+      const running = await starting
+      problem = undefined
+      return running
+    } catch (error) {
+      starting = undefined
+      problem = `The Appcues simulator could not start: ${(error as Error).message}`
+      return undefined
+    }
+  }
+
+  const assetRoutes: ServeRoute[] = Object.keys(ASSETS).map((pathname) => ({
+    method: 'GET',
+    path: pathname,
+    handle: (_request, response) => serveAsset(pathname, response)
+  }))
+
+  const setup = jsonRoute('GET', '/playground/setup', async (_request, context) => {
+    const running = await simulator()
+    const target = running && { url: running.url, credentials: running.credentials }
+    const view = playgroundSetup(
+      context.definition,
+      settingsView(context.definition, target),
+      running && { url: running.url, accountId: running.credentials.accountId },
+      problem
+    )
+    return { status: 200, body: view }
+  })
+
+  const run = jsonRoute('POST', '/playground/run', async (request, context, secrets) => {
+    requireJson(request)
+    const body = await readJsonObject(request, limit)
+    const running = await simulator()
+    const target = running && { url: running.url, credentials: running.credentials, state: () => running.state() }
+    const given = typeof body.settings === 'object' && body.settings !== null ? body.settings : {}
+    secrets.push(...secretValues(context.definition, given))
+    secrets.push(...secretValues(context.definition, settingsForRun(body.settings, target).settings))
+    const result = await runPlayground(context.definition, parseRunRequest(body, context.definition), target)
+    return { status: 200, body: result }
+  })
+
+  const reset = jsonRoute('POST', '/playground/reset', async (request) => {
+    requireJson(request)
+    const running = await simulator()
+    if (!running) throw new HttpError(503, problem ?? 'The Appcues simulator is not running.')
+    running.reset()
+    return { status: 200, body: { ok: true } }
+  })
+
+  return {
+    routes: [...assetRoutes, setup, run, reset],
+    simulator,
+    close: async () => {
+      const pending = starting
+      starting = undefined
+      const running = await pending?.catch(() => undefined)
+      await running?.close()
+    }
+  }
+}
