@@ -1,5 +1,5 @@
 import type { Command, CommandIO } from '../command'
-import { parseSendArgs, runSend, SEND_HELP, SEND_USAGE } from '../send'
+import { parseSendArgs, runSend, SEND_HELP } from '../send'
 
 async function run(args: string[], io: CommandIO): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -33,6 +33,6 @@ async function run(args: string[], io: CommandIO): Promise<number> {
 
 export const sendCommand: Command = {
   summary: 'send Segment events (JSON lines) through the destination to Appcues, or to a simulator without credentials',
-  usage: SEND_USAGE.replace(' [--json] [--strict] [...]', ' [...]'),
+  usage: 'send [FILE|-] [--mapping FILE] [...]',
   run
 }

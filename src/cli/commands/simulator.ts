@@ -10,7 +10,7 @@ import {
   simulatorBehaviourFrom
 } from '../send/simulator-flags'
 
-const USAGE = 'simulator [--port N] [--rate-limit N] [--error-rate S=P] [...]'
+const USAGE = 'simulator [--port N] [--rate-limit N] [...]'
 const DEFAULT_PORT = 4567
 
 const HELP = [

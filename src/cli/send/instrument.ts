@@ -9,9 +9,10 @@ export interface UnitContext {
   succeeded: Map<string, ModifiedResponse>
   /** Set by a 429 with Retry-After during the current attempt. */
   retryAfterMs?: number
-  /** The status of the last answer from Appcues in the current attempt, and the address it came from. */
-  lastStatus?: number
+  /** The address of the last request sent in the current attempt (unset: no request was sent). */
   lastUrl?: string
+  /** The status of the last answer in the current attempt (unset: none came). */
+  lastStatus?: number
 }
 
 export interface RequestCounters {
@@ -90,10 +91,10 @@ export class RequestInstrument {
       if (earlier) return earlier
       await this.limiter.take()
       this.counters.requests++
+      if (context) context.lastUrl = url
       const response = await request(url, options)
       if (context) {
         context.lastStatus = response.status
-        context.lastUrl = url
         if (response.status >= 200 && response.status < 300) context.succeeded.set(key, response)
       }
       if (response.status === 429) {

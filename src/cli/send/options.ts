@@ -77,7 +77,7 @@ export const SEND_HELP = [
   '  --quiet                 no progress and no per-line messages',
   '',
   'Simulator behaviour (only when simulating): --sim-rate-limit, --sim-error-rate, --sim-latency, --sim-drop-rate,',
-  '--sim-slow-rate, --sim-slow-ms, --sim-seed, --sim-reject-dropped (see `appcues-actions simulator --help`).',
+  '--sim-slow-rate, --sim-slow-ms, --sim-seed, --sim-fault-routes, --sim-reject-dropped (see `appcues-actions simulator --help`).',
   '',
   'Exit status: 0 when every event was delivered, skipped or rejected; 1 when a delivery failed or the run stopped',
   'early (and, with --strict, when an event was rejected or a line malformed); 2 for a usage error.'

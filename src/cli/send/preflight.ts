@@ -52,10 +52,13 @@ export async function checkCredentials(
       await instrument.attempt(context, () => destination.testAuthentication(settings as unknown as Settings))
       return attempt
     } catch (error) {
+      // Retry only what happened on the way to Appcues: no answer, or a retryable one. An error before any request
+      // (settings that do not validate, a bad Endpoint Override) will not change by retrying.
       const status = context.lastStatus
-      const retryable = status === undefined || isRetryableStatus(status)
+      const retryable = context.lastUrl !== undefined && (status === undefined || isRetryableStatus(status))
       const message = (error as Error).message.replace(/^Credentials are invalid:\s*(\d{3}\s+)?/, '')
-      if (!retryable) throw new UsageError(`The credentials check failed, so nothing was sent: ${message}`)
+      if (!retryable)
+        throw new UsageError(`The check of the settings and credentials failed, so nothing was sent: ${message}`)
       if (attempt >= policy.maxRetries) throw new Error(`Appcues could not be reached, so nothing was sent: ${message}`)
       await sleep(backoffMs(policy, attempt + 1, context.retryAfterMs))
     }
