@@ -61,12 +61,15 @@ export function describeAppcuesError(response: FailedResponse): string {
       record.message && typeof record.message === 'object' ? (record.message as Record<string, unknown>) : {}
     const title = text(record.title) ?? text(nested.title)
     const detail = text(record.detail) ?? text(nested.description) ?? text(record.message) ?? text(record.error)
-    for (const part of [title, detail]) if (part && !parts.includes(part)) parts.push(part)
+    const statusText = response.statusText?.toLowerCase()
+    for (const part of [title, detail]) {
+      if (part && !parts.includes(part) && part.toLowerCase() !== statusText) parts.push(part)
+    }
   } else {
     const raw = text(typeof body === 'string' ? body : response.content)
     if (raw && !raw.startsWith('<')) parts.push(raw.replace(/\s+/g, ' '))
   }
-  const summary = parts.join(': ')
+  const summary = parts.join(': ').replace(/[.\s]+$/, '')
   const clipped = summary.length > MAX_DETAIL_LENGTH ? `${summary.slice(0, MAX_DETAIL_LENGTH)}…` : summary
   const statusLine = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   return clipped ? `${statusLine}: ${clipped}` : statusLine

@@ -29,7 +29,7 @@ describe('errorFromResponse', () => {
       expect(error.status).toBe(401)
       expect(error.code).toBe('INVALID_AUTHENTICATION')
       expect(error.message).toBe(
-        'Appcues answered 401 Unauthorized: Unauthorized. Check that the API Key and API Secret settings hold one key pair from Appcues Studio (Settings, then API Keys).'
+        'Appcues answered 401 Unauthorized. Check that the API Key and API Secret settings hold one key pair from Appcues Studio (Settings, then API Keys).'
       )
     })
 
@@ -40,7 +40,7 @@ describe('errorFromResponse', () => {
       )
       expect(error).toBeInstanceOf(InvalidAuthenticationError)
       expect(error.message).toBe(
-        'Appcues answered 401 Unauthorized: Unauthorized. Check the Legacy API Key setting: it must be the Legacy API Key from Appcues Studio (Settings, then API Keys), not the newer API Key.'
+        'Appcues answered 401 Unauthorized. Check the Legacy API Key setting: it must be the Legacy API Key from Appcues Studio (Settings, then API Keys), not the newer API Key.'
       )
       expect(error.message).not.toContain('API Secret')
     })
@@ -53,7 +53,7 @@ describe('errorFromResponse', () => {
       expect(error.status).toBe(403)
       expect(error.code).toBe('FORBIDDEN')
       expect(error.message).toBe(
-        'Appcues answered 403 Forbidden: Forbidden: Publisher key. The key in the API Key setting lacks permission for this call. Create a key with the Admin role in Appcues Studio (Settings, then API Keys).'
+        'Appcues answered 403 Forbidden: Publisher key. The key in the API Key setting lacks permission for this call. Create a key with the Admin role in Appcues Studio (Settings, then API Keys).'
       )
     })
 
@@ -73,7 +73,7 @@ describe('errorFromResponse', () => {
     expect(error.status).toBe(404)
     expect(error.code).toBe('NOT_FOUND')
     expect(error.message).toBe(
-      'Appcues answered 404 Not Found: Not Found. Check that the Account ID setting is your Appcues account ID and that the Region setting is the region where that account is hosted.'
+      'Appcues answered 404 Not Found. Check that the Account ID setting is your Appcues account ID and that the Region setting is the region where that account is hosted.'
     )
   })
 
@@ -200,7 +200,7 @@ describe('describeAppcuesError (bodies)', () => {
   it('does not repeat a detail equal to the title', () => {
     expect(
       describeAppcuesError({ status: 404, statusText: 'Not Found', data: v2Body(404, 'Not Found', 'Not Found') })
-    ).toBe('404 Not Found: Not Found')
+    ).toBe('404 Not Found')
   })
 
   it('trims the parts and ignores empty or non-text ones', () => {

@@ -75,3 +75,15 @@ describe('regressions found in the documentation review', () => {
     expect(scope.isDone()).toBe(true)
   })
 })
+
+describe('regressions found while building the simulator', () => {
+  it('does not repeat a title that only restates the status, nor end a sentence with two periods', async () => {
+    nock('https://api.appcues.com')
+      .patch('/v2/accounts/7/users/u1/profile')
+      .reply(401, { error: true, status: 401, title: 'Unauthorized', detail: 'The API key is not valid.' })
+    const event = createTestEvent({ type: 'identify', userId: 'u1', traits: {} })
+    await expect(
+      createTestIntegration(destination).testAction('identifyUser', { event, settings, useDefaultMappings: true })
+    ).rejects.toThrow(/^Appcues answered 401 Unauthorized: The API key is not valid\. Check that/)
+  })
+})

@@ -220,7 +220,7 @@ describe('Appcues.deleteUser', () => {
       expect(error).toBeInstanceOf(InvalidAuthenticationError)
       expect(error.status).toBe(401)
       expect(error.message).toBe(
-        'Appcues answered 401 Unauthorized: Unauthorized. Check the Legacy API Key setting: it must be the Legacy API Key from Appcues Studio (Settings, then API Keys), not the newer API Key.'
+        'Appcues answered 401 Unauthorized. Check the Legacy API Key setting: it must be the Legacy API Key from Appcues Studio (Settings, then API Keys), not the newer API Key.'
       )
       expect(error.message).not.toContain('API Secret')
     })
@@ -233,7 +233,7 @@ describe('Appcues.deleteUser', () => {
       expect(error).toBeInstanceOf(IntegrationError)
       expect(error.status).toBe(403)
       expect(error.code).toBe('FORBIDDEN')
-      expect(error.message).toContain('Appcues answered 403 Forbidden: Forbidden.')
+      expect(error.message).toContain('Appcues answered 403 Forbidden.')
       expect(error.message).toContain('The Legacy API Key setting is not allowed to delete users')
     })
 

@@ -379,7 +379,7 @@ describe('Appcues.identifyGroup', () => {
       expect(error.status).toBe(401)
       expect(error.code).toBe('INVALID_AUTHENTICATION')
       expect(error.message).toBe(
-        'Appcues answered 401 Unauthorized: Unauthorized. Check that the API Key and API Secret settings hold one key pair from Appcues Studio (Settings, then API Keys).'
+        'Appcues answered 401 Unauthorized. Check that the API Key and API Secret settings hold one key pair from Appcues Studio (Settings, then API Keys).'
       )
       expect(association.isDone()).toBe(false)
       expect(testDestination.responses).toHaveLength(1)
@@ -394,7 +394,7 @@ describe('Appcues.identifyGroup', () => {
       expect(error).not.toBeInstanceOf(RetryableError)
       expect(error.status).toBe(403)
       expect(error.code).toBe('FORBIDDEN')
-      expect(error.message).toContain('Appcues answered 403 Forbidden: Forbidden: read only key.')
+      expect(error.message).toContain('Appcues answered 403 Forbidden: read only key.')
       expect(error.message).toContain('The key in the API Key setting lacks permission')
       expect(association.isDone()).toBe(false)
     })
@@ -407,7 +407,7 @@ describe('Appcues.identifyGroup', () => {
       expect(error).toBeInstanceOf(IntegrationError)
       expect(error.status).toBe(404)
       expect(error.code).toBe('NOT_FOUND')
-      expect(error.message).toContain('Appcues answered 404 Not Found: Not Found.')
+      expect(error.message).toContain('Appcues answered 404 Not Found.')
       expect(error.message).toContain('Account ID setting')
       expect(error.message).toContain('Region setting')
       expect(association.isDone()).toBe(false)

@@ -299,7 +299,7 @@ describe('Appcues.identifyUser', () => {
       const attempt = identify({ traits: { a: 1 } })
       await expect(attempt).rejects.toThrow(InvalidAuthenticationError)
       await expect(attempt).rejects.toMatchObject({ status: 401 })
-      await expect(attempt).rejects.toThrow('Appcues answered 401 Unauthorized: Unauthorized: Bad credentials.')
+      await expect(attempt).rejects.toThrow('Appcues answered 401 Unauthorized: Bad credentials.')
       await expect(attempt).rejects.toThrow('API Key and API Secret settings')
     })
 
@@ -347,7 +347,7 @@ describe('Appcues.identifyUser', () => {
     it('says that a 429 is the Appcues rate limit', async () => {
       nock(US_HOST).patch(path).reply(429, { error: true, status: 429, title: 'Too Many Requests' })
       await expect(identify({ traits: { a: 1 } })).rejects.toThrow(
-        'Appcues answered 429 Too Many Requests: Too Many Requests. The Appcues rate limit was reached; the event will be retried.'
+        'Appcues answered 429 Too Many Requests. The Appcues rate limit was reached; the event will be retried.'
       )
     })
 
