@@ -48,14 +48,12 @@ const requireWhenType = (type: string, field: string) => ({
   then: { type: 'object', required: [field] }
 })
 
+// The live Send action forwards what it is given (ids and timestamp unchecked); Appcues documents no rules for this
+// endpoint, so only the message's shape is checked here.
 const segmentMessage = {
   type: 'object',
   required: ['type'],
   additionalProperties: false,
-  anyOf: [
-    { type: 'object', required: ['userId'] },
-    { type: 'object', required: ['anonymousId'] }
-  ],
   allOf: [requireWhenType('track', 'event'), requireWhenType('group', 'groupId')],
   properties: {
     type: { enum: ['track', 'page', 'screen', 'identify', 'group'] },
@@ -68,7 +66,7 @@ const segmentMessage = {
     traits: anyObject,
     context: anyObject,
     integrations: anyObject,
-    timestamp: { type: 'string', format: 'date-time' },
+    timestamp: { type: 'string' },
     messageId: { type: 'string' }
   }
 }

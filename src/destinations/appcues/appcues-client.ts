@@ -3,7 +3,7 @@ import { InvalidAuthenticationError } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import type { Attributes } from './attributes'
 import { appcuesUrls, GROUP_USERS_METHOD } from './endpoints'
-import { errorFromResponse, errorFromTransport } from './errors'
+import { errorFromResponse, errorFromTransport, redactSecrets, secretForms } from './errors'
 import type { Credential } from './errors'
 
 type Method = 'GET' | 'POST' | 'PATCH'
@@ -16,7 +16,12 @@ interface CallOptions {
   password?: string
 }
 
-async function call(request: RequestClient, url: string, options: CallOptions): Promise<ModifiedResponse> {
+async function call(
+  request: RequestClient,
+  settings: Settings,
+  url: string,
+  options: CallOptions
+): Promise<ModifiedResponse> {
   const { credential = 'apiKeyPair', ...requestOptions } = options
   let response: ModifiedResponse
   try {
@@ -25,7 +30,11 @@ async function call(request: RequestClient, url: string, options: CallOptions): 
     throw errorFromTransport(error as Error & { code?: string }, url)
   }
   if (response.status >= 200 && response.status < 300) return response
-  throw errorFromResponse(response, credential)
+  const secrets = [
+    ...secretForms(settings.apiKey, settings.apiSecret),
+    ...secretForms(settings.legacyApiKey?.trim(), '')
+  ]
+  throw redactSecrets(errorFromResponse(response, credential), secrets)
 }
 
 export type AppcuesEvent = {
@@ -43,7 +52,7 @@ export interface SegmentMessage {
 /** actions-core prefixes a failed credential check with `error.response.status`, so the error carries it. */
 export async function checkCredentials(request: RequestClient, settings: Settings) {
   try {
-    return await call(request, appcuesUrls.tags(settings), { method: 'GET' })
+    return await call(request, settings, appcuesUrls.tags(settings), { method: 'GET' })
   } catch (error) {
     const status = (error as { status?: number }).status
     throw status ? Object.assign(error as Error, { response: { status } }) : error
@@ -51,11 +60,11 @@ export async function checkCredentials(request: RequestClient, settings: Setting
 }
 
 export function updateUserProfile(request: RequestClient, settings: Settings, userId: string, attributes: Attributes) {
-  return call(request, appcuesUrls.userProfile(settings, userId), { method: 'PATCH', json: attributes })
+  return call(request, settings, appcuesUrls.userProfile(settings, userId), { method: 'PATCH', json: attributes })
 }
 
 export function createUserEvent(request: RequestClient, settings: Settings, userId: string, event: AppcuesEvent) {
-  return call(request, appcuesUrls.userEvents(settings, userId), { method: 'POST', json: event })
+  return call(request, settings, appcuesUrls.userEvents(settings, userId), { method: 'POST', json: event })
 }
 
 export function updateGroupProfile(
@@ -64,11 +73,11 @@ export function updateGroupProfile(
   groupId: string,
   attributes: Attributes
 ) {
-  return call(request, appcuesUrls.groupProfile(settings, groupId), { method: 'PATCH', json: attributes })
+  return call(request, settings, appcuesUrls.groupProfile(settings, groupId), { method: 'PATCH', json: attributes })
 }
 
 export function addUsersToGroup(request: RequestClient, settings: Settings, groupId: string, userIds: string[]) {
-  return call(request, appcuesUrls.groupUsers(settings, groupId), {
+  return call(request, settings, appcuesUrls.groupUsers(settings, groupId), {
     method: GROUP_USERS_METHOD,
     json: { user_ids: userIds }
   })
@@ -82,7 +91,7 @@ export function eraseUsers(request: RequestClient, settings: Settings, userIds: 
       'Deleting users needs the Legacy API Key setting. Copy the Legacy API Key from Appcues Studio (Settings, then API Keys) into the Legacy API Key setting of this destination.'
     )
   }
-  return call(request, appcuesUrls.gdprDelete(settings), {
+  return call(request, settings, appcuesUrls.gdprDelete(settings), {
     method: 'POST',
     json: { users: userIds },
     credential: 'legacyApiKey',
@@ -92,5 +101,5 @@ export function eraseUsers(request: RequestClient, settings: Settings, userIds: 
 }
 
 export function sendSegmentMessage(request: RequestClient, settings: Settings, message: SegmentMessage) {
-  return call(request, appcuesUrls.segmentDirect(settings), { method: 'POST', json: message })
+  return call(request, settings, appcuesUrls.segmentDirect(settings), { method: 'POST', json: message })
 }

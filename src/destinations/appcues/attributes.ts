@@ -36,7 +36,7 @@ function arrayToAttribute(values: unknown[], path: string, fieldLabel: string): 
  * Appcues stores flat string, number, boolean and date values and silently ignores anything else, so nested
  * objects become `parent_child` keys, arrays of plain values a comma-separated string, other arrays a JSON string.
  * Empty strings (also inside lists) and empty lists are left out, `null` is kept (it clears the attribute), and keys that start with
- * `_` are left out because Appcues reserves them for its own attributes.
+ * `_` are left out because Appcues reserves them for its own attributes (as is a key with no name).
  */
 export function toAppcuesAttributes(
   source: Record<string, unknown> | undefined | null,
@@ -46,7 +46,7 @@ export function toAppcuesAttributes(
   const ancestors = new Set<object>()
 
   const put = (name: string, value: AttributeValue) => {
-    if (name.startsWith('_')) return
+    if (name === '' || name.startsWith('_')) return
     if (flat.has(name)) {
       throw new PayloadValidationError(
         `${fieldLabel} has two values for the Appcues attribute "${name}" (a nested key and a flat key flatten to the same name). Rename one of them in the mapping.`
@@ -112,6 +112,14 @@ export function toIsoTimestamp(
   if (value === undefined || value === '') return now().toISOString()
   const epoch = typeof value === 'number' ? value : /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined
   const date = epoch === undefined ? new Date(value) : new Date(Math.abs(epoch) < 1e11 ? epoch * 1000 : epoch)
+  const year = date.getUTCFullYear()
+  if (year < 0 || year > 9999) {
+    throw new PayloadValidationError(
+      `${fieldLabel} "${String(
+        value
+      )}" is outside the years 0000 to 9999. Map the event's real date as an ISO-8601 timestamp.`
+    )
+  }
   if (Number.isNaN(date.getTime())) {
     throw new PayloadValidationError(
       `${fieldLabel} "${String(value)}" is not a date. Map an ISO-8601 timestamp such as 2024-05-01T12:00:00.000Z.`

@@ -94,7 +94,13 @@ export function encodeId(id: string, fieldLabel: string): string {
   if (id === '.' || id === '..') {
     throw new PayloadValidationError(`The ${fieldLabel} "${id}" cannot be sent to Appcues. Map a real identifier.`)
   }
-  return encodeURIComponent(id)
+  try {
+    return encodeURIComponent(id)
+  } catch {
+    throw new PayloadValidationError(
+      `The ${fieldLabel} contains a broken character (a lone UTF-16 surrogate). Map a valid identifier.`
+    )
+  }
 }
 
 function publicBase(settings: Settings): string {

@@ -142,3 +142,29 @@ export function errorFromTransport(error: { name?: string; code?: string; messag
     503
   )
 }
+
+const REDACTED = '<redacted>'
+
+/** The forms in which credentials could come back in an answer: as they are, and as a Basic token. */
+export function secretForms(username: string | undefined, password: string | undefined): string[] {
+  const forms = [username, password].filter((value): value is string => Boolean(value && value.length >= 4))
+  if (username || password) forms.push(Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64'))
+  return forms
+}
+
+function redact(text: string, secrets: string[]): string {
+  return secrets.reduce((result, secret) => result.split(secret).join(REDACTED), text)
+}
+
+/** Removes credentials from an error and the answer it keeps, for an Appcues (or proxy) answer that echoes them. */
+export function redactSecrets<E extends Error>(error: E, secrets: string[]): E {
+  error.message = redact(error.message, secrets)
+  const details = failureDetails.get(error)
+  if (details?.body !== undefined) {
+    details.body =
+      typeof details.body === 'string'
+        ? redact(details.body, secrets)
+        : (JSON.parse(redact(JSON.stringify(details.body), secrets)) as unknown)
+  }
+  return error
+}

@@ -158,6 +158,7 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
 
   const reset = jsonRoute('POST', '/playground/reset', async (request) => {
     requireJson(request)
+    await readJsonObject(request, limit)
     const running = await simulator()
     if (!running) throw new HttpError(503, problem ?? 'The Appcues simulator is not running.')
     running.reset()

@@ -2,6 +2,7 @@ import nock from 'nock'
 import { createTestEvent, createTestIntegration, PayloadValidationError } from '@segment/actions-core'
 import destination from '../index'
 import { toAppcuesAttributes } from '../attributes'
+import { appcuesBodyOf } from '../errors'
 
 // Bugs found by the hostile-input property tests (__tests__/reliability), each pinned by the event that showed it.
 const testDestination = createTestIntegration(destination)
@@ -85,5 +86,49 @@ describe('regressions found while building the simulator', () => {
     await expect(
       createTestIntegration(destination).testAction('identifyUser', { event, settings, useDefaultMappings: true })
     ).rejects.toThrow(/^Appcues answered 401 Unauthorized: The API key is not valid\. Check that/)
+  })
+})
+
+describe('regressions found by the reliability suite', () => {
+  it('leaves out an attribute whose key is empty', () => {
+    expect(toAppcuesAttributes({ '': 'x', plan: 'pro' }, 'User Traits')).toEqual({ plan: 'pro' })
+  })
+
+  it.each(['-000001-01-01T00:00:00.000Z', '+010000-01-01T00:00:00.000Z'])(
+    'rejects the timestamp %s, which Appcues cannot store, naming the field',
+    async (timestamp) => {
+      const scope = nock('https://api.appcues.com').post(/.*/).reply(202, {})
+      const event = createTestEvent({ type: 'track', event: 'Signed Up', userId: 'u1', timestamp })
+      await expect(
+        createTestIntegration(destination).testAction('trackEvent', { event, settings, useDefaultMappings: true })
+      ).rejects.toThrow(/Timestamp .* is outside the years 0000 to 9999/)
+      expect(scope.isDone()).toBe(false)
+    }
+  )
+
+  it('rejects an id with a lone surrogate with a PayloadValidationError instead of a URIError', async () => {
+    const event = createTestEvent({ type: 'group', groupId: '\ud800', userId: 'u1', traits: {} })
+    await expect(
+      createTestIntegration(destination).testAction('identifyGroup', { event, settings, useDefaultMappings: true })
+    ).rejects.toThrow(
+      new PayloadValidationError(
+        'The Group ID contains a broken character (a lone UTF-16 surrogate). Map a valid identifier.'
+      )
+    )
+  })
+
+  it('removes credentials that an answer echoes from the error message and the kept answer', async () => {
+    const secretSettings = { ...settings, apiKey: 'key-SECRET-1', apiSecret: 'secret-SECRET-2' }
+    const token = Buffer.from('key-SECRET-1:secret-SECRET-2').toString('base64')
+    nock('https://api.appcues.com')
+      .patch('/v2/accounts/7/users/u1/profile')
+      .reply(401, { title: 'Unauthorized', detail: `key key-SECRET-1 / secret-SECRET-2 / Basic ${token} refused` })
+    const event = createTestEvent({ type: 'identify', userId: 'u1', traits: {} })
+    const error = await createTestIntegration(destination)
+      .testAction('identifyUser', { event, settings: secretSettings, useDefaultMappings: true })
+      .catch((caught: Error) => caught)
+    expect((error as Error).message).toContain('key <redacted> / <redacted> / Basic <redacted> refused')
+    expect(JSON.stringify(appcuesBodyOf(error))).not.toContain('SECRET')
+    expect(JSON.stringify(appcuesBodyOf(error))).not.toContain(token)
   })
 })
