@@ -16,6 +16,8 @@ const nastyStrings = fc.constantFrom(
   'line\nbreak\r\n',
   '\ud83d\ude00 emoji',
   '\u202e right-to-left',
+  '\ud800',
+  'lone \udfff surrogate',
   'x'.repeat(128),
   'y'.repeat(100_000)
 )

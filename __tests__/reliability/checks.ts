@@ -1,6 +1,8 @@
 import { IntegrationError, InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
 import { AggregateAjvError } from '@segment/ajv-human-errors'
 import type { InputField } from '@segment/actions-core'
+import { matchRoute } from '../../src/simulator/routes'
+import { validateBody } from '../../src/simulator/validation'
 
 /** Errors a destination may surface: actions-core's classes, and the framework's own schema-validation error. */
 export function assertActionsCoreError(error: unknown): void {
@@ -62,4 +64,18 @@ export function assertPathShape(url: string): void {
   if (pathname.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw new Error(`path ${pathname} navigates`)
   }
+}
+
+/**
+ * The body must pass the Appcues simulator's contract: the request reaches one of its routes with a method that
+ * route answers, and the body satisfies the route's JSON Schema (the same ajv check the simulator runs).
+ */
+export function assertSimulatorContract(url: string, method: string, body: unknown): void {
+  const { pathname, host } = new URL(url)
+  const route = matchRoute(pathname, host)
+  if (!route) throw new Error(`the simulator has no route ${method} ${pathname}`)
+  if (!route.methods.includes(method))
+    throw new Error(`the simulator answers ${pathname} only to ${route.methods.join(', ')}`)
+  const problem = method === 'GET' ? undefined : validateBody(route.name, body)
+  if (problem) throw new Error(`the simulator's contract refuses ${method} ${pathname}: ${problem}`)
 }

@@ -11,11 +11,11 @@ import {
   assertFlatAttributes,
   assertNamesAField,
   assertPathShape,
-  assertPrototypeClean
+  assertPrototypeClean,
+  assertSimulatorContract
 } from './checks'
+import { RUNS, SEED } from './sizes'
 
-const RUNS = Number(process.env.RELIABILITY_RUNS ?? 100)
-const SEED = Number(process.env.RELIABILITY_SEED ?? 20261128)
 const settings: Settings = { apiKey: 'k', apiSecret: 's', accountId: 7, region: 'US', legacyApiKey: 'legacy' }
 
 export const runCounts: Record<string, { accepted: number; rejected: number }> = {}
@@ -25,6 +25,12 @@ function mockAppcues() {
 }
 
 function assertCleanBody(url: string, method: string, body: unknown) {
+  assertOwnRules(url, method, body)
+  // Last, so that a body breaking one of the rules above is reported by that rule.
+  assertSimulatorContract(url, method, body)
+}
+
+function assertOwnRules(url: string, method: string, body: unknown) {
   assertPathShape(url)
   const path = new URL(url).pathname
   const record = body as Record<string, unknown>
@@ -111,5 +117,31 @@ describe('the hostile-input property fails when the behaviour it guards is broke
         { numRuns: RUNS, seed: SEED }
       )
     ).rejects.toThrow(/not flat|starts with _|empty string|attributes must be an object/)
+  })
+
+  it("catches a trackEvent whose body the simulator's contract refuses (an unknown field)", async () => {
+    const original = destination.actions.trackEvent
+    const broken = {
+      ...destination,
+      actions: {
+        ...destination.actions,
+        trackEvent: {
+          ...original,
+          perform: (request, data) => {
+            // Sends the properties a second time, raw, beside the flattened attributes: Appcues has no such field.
+            const send = original.perform as (r: typeof request, d: typeof data) => unknown
+            const sneaky = ((url: string, options: { json?: Record<string, unknown> }) =>
+              request(url, { ...options, json: { ...options.json, properties: {} } })) as typeof request
+            return send(sneaky, data)
+          }
+        } as ActionDefinition<Settings>
+      }
+    }
+    await expect(
+      fc.assert(
+        fc.asyncProperty(hostileEvent, (raw) => checkAction(broken, 'trackEvent', raw)),
+        { numRuns: RUNS, seed: SEED }
+      )
+    ).rejects.toThrow(/contract refuses POST .*unknown field "properties"/)
   })
 })

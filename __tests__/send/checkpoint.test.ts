@@ -80,4 +80,48 @@ describe('Checkpoint', () => {
     checkpoint.close()
     expect(fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(1)
   })
+
+  it('remembers the calls answered for unfinished units and batches, and forgets them once their lines finish', () => {
+    const file = path.join(tempDir(), 'cp')
+    const first = Checkpoint.open(file, identity)
+    first.markCall(Checkpoint.unitScope(4, 2), 'aaa')
+    const batch = first.startBatch(1, [5, 7, 9])
+    first.markCall(batch, 'bbb')
+    first.markCall(batch, 'bbb')
+    first.markLine(5)
+    // Killed without close(): the appended entries are all there is.
+    const second = Checkpoint.open(file, identity)
+    expect(second.answeredCalls('4/2')).toEqual(['aaa'])
+    expect(second.answeredCalls(batch)).toEqual(['bbb', 'bbb'])
+    expect(second.resumedBatch(7, 1)).toEqual({ id: batch, lines: [5, 7, 9] })
+    expect(second.resumedBatch(5, 1)).toBeUndefined() // finished
+    expect(second.resumedBatch(7, 0)).toBeUndefined() // another subscription
+    second.markLine(4)
+    expect(second.answeredCalls('4/2')).toEqual([])
+    second.unmarkCall(batch, 'bbb')
+    const reopened = Checkpoint.open(file, identity)
+    expect(reopened.answeredCalls(batch)).toEqual(['bbb'])
+    reopened.close()
+    second.close()
+    // Compacted, still there until every line of the batch is finished.
+    const third = Checkpoint.open(file, identity)
+    expect(third.answeredCalls(batch)).toEqual(['bbb'])
+    third.markLine(7)
+    third.markLine(9)
+    third.close()
+    const snapshot = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0])
+    expect(snapshot.calls).toBeUndefined()
+    expect(snapshot.batches).toBeUndefined()
+  })
+
+  it('reads a checkpoint written before calls and batches were recorded', () => {
+    const file = path.join(tempDir(), 'cp')
+    const old = { appcuesSendCheckpoint: 1, ...identity, lowWaterMark: 3, done: [5], partial: { 4: [1] } }
+    fs.writeFileSync(file, `${JSON.stringify(old)}\n6\n`)
+    const checkpoint = Checkpoint.open(file, identity)
+    expect(checkpoint.resumedLines).toBe(5)
+    expect([...checkpoint.finishedUnits(4)]).toEqual([1])
+    expect(checkpoint.answeredCalls('4/0')).toEqual([])
+    checkpoint.close()
+  })
 })

@@ -1,7 +1,7 @@
 import fs from 'fs'
 import path from 'path'
 import { Readable } from 'stream'
-import { cli, EXAMPLE, EXAMPLE_COUNTS, removeTempDirs, send, tempDir } from './helpers'
+import { cli, EXAMPLE, EXAMPLE_BATCHED_COUNTS, removeTempDirs, send, tempDir } from './helpers'
 
 afterEach(removeTempDirs)
 
@@ -47,7 +47,7 @@ describe('reading the input', () => {
     const { result } = await send(['-', ...fast, '--quiet', '--dead-letter', path.join(dir, 'd.jsonl')], {
       stdin: Readable.from([fs.readFileSync(EXAMPLE)])
     })
-    expect(result.summary).toMatchObject({ ...EXAMPLE_COUNTS, input: '-' })
+    expect(result.summary).toMatchObject({ ...EXAMPLE_BATCHED_COUNTS, input: '-' })
   })
 
   it('reads standard input in the real CLI, printing the summary as JSON', async () => {
@@ -58,7 +58,7 @@ describe('reading the input', () => {
     const { code } = await child.exit
     expect(code).toBe(0)
     const summary = JSON.parse(child.stdout())
-    expect(summary).toMatchObject({ ...EXAMPLE_COUNTS, input: '-', target: { kind: 'simulator' } })
+    expect(summary).toMatchObject({ ...EXAMPLE_BATCHED_COUNTS, input: '-', target: { kind: 'simulator' } })
     expect(child.stderr()).toContain('Simulating: no Appcues credentials were given')
     expect(child.stderr()).toContain('line 10: skipped, not valid JSON')
   }, 20_000)

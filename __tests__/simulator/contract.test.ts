@@ -138,10 +138,10 @@ describe('contract checks answer 400 in the Appcues error shape, naming the prob
     ['an empty attribute name', 'groups/g1/profile', { '': 1 }, 'the body has an empty attribute name'],
     ['an empty user list', 'groups/g1/users', { user_ids: [] }, '"user_ids" must NOT have fewer than 1 items'],
     [
-      'a Segment message with no user',
+      'a Segment message of an unknown type',
       'segment/direct',
-      { type: 'identify' },
-      'the body needs a userId or an anonymousId'
+      { type: 'alias', userId: 'u' },
+      '"type" must be equal to one of the allowed values'
     ],
     [
       'a track message without event',

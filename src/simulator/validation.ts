@@ -37,7 +37,6 @@ function describe(error: ErrorObject): string | undefined {
     case 'propertyNames':
       return `${where(error)} has an empty attribute name`
     case 'anyOf':
-      if (!error.instancePath) return 'the body needs a userId or an anonymousId'
       if (error.instancePath === '/timestamp') {
         return `${where(error)} must be an ISO-8601 date-time such as 2024-05-01T12:00:00.000Z, or epoch seconds`
       }

@@ -1,3 +1,4 @@
+import type { Result } from '@segment/actions-core'
 import type { UnitContext } from './instrument'
 import type { AttemptResult } from './outcomes'
 
@@ -57,4 +58,38 @@ export function classifyError(error: ThrownError, context: UnitContext): Attempt
   }
   if (status !== undefined && EVENT_STATUSES.has(status)) return { kind: 'rejected', reason, status }
   return { kind: 'failed', reason, ...(status !== undefined ? { status } : {}) }
+}
+
+/** One event's entry in the MultiStatus answer of a batch. */
+export type MultiStatusEntry = NonNullable<Result['multistatus']>[number]
+
+/** What actions-core answers, in a batch, for an event that the subscription's filter does not match. */
+const NOT_SUBSCRIBED = /does not match the subscription/
+
+/**
+ * Sorts one event's entry of a batch the way `classifyError` sorts an error of a single event. `context` is the
+ * batch's: the address of its requests tells whether a 401, 403 or 404 concerns every event or deletions only.
+ */
+export function classifyEntry(entry: MultiStatusEntry | undefined, context: UnitContext): AttemptResult {
+  if (!entry) return { kind: 'failed', reason: 'The batch returned no result for this event.' }
+  if (!('errormessage' in entry)) return { kind: 'delivered' }
+  const { status, errortype } = entry
+  const reason = oneLine(entry.errormessage)
+  if (errortype === 'PAYLOAD_VALIDATION_FAILED') {
+    return NOT_SUBSCRIBED.test(reason) ? { kind: 'skipped' } : { kind: 'rejected', reason, status: 400 }
+  }
+  const answeredByAppcues = entry.sent !== undefined || entry.body !== undefined
+  if (answeredByAppcues && FATAL_APPCUES_STATUSES.has(status) && !OWN_CREDENTIAL_PATH.test(context.lastUrl ?? '')) {
+    return { kind: 'fatal', reason, status }
+  }
+  if (errortype === 'RETRYABLE_ERROR' || isRetryableStatus(status)) {
+    return {
+      kind: 'retry',
+      reason,
+      status,
+      ...(context.retryAfterMs !== undefined ? { retryAfterMs: context.retryAfterMs } : {})
+    }
+  }
+  if (EVENT_STATUSES.has(status)) return { kind: 'rejected', reason, status }
+  return { kind: 'failed', reason, status }
 }

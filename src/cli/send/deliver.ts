@@ -1,6 +1,6 @@
 import type { Settings } from '../../destinations/appcues/generated-types'
 import type { Destination, JSONObject, SegmentEvent } from '@segment/actions-core'
-import { classifyError } from './classify'
+import { classifyEntry, classifyError } from './classify'
 import type { RequestInstrument, UnitContext } from './instrument'
 import type { AttemptResult } from './outcomes'
 import type { Subscription } from './subscriptions'
@@ -26,8 +26,8 @@ export class Deliverer {
   ) {}
 
   /**
-   * One attempt for every unit of a group, in the order given. Today each unit runs through `onEvent` on its own
-   * (as Segment does without batching); a batching mode can hand a group of one subscription to `onBatch` here.
+   * One attempt for every unit of a group, in the order given, each unit through `onEvent` on its own (as Segment
+   * runs an action without batching). `deliverBatch` is the batch path.
    */
   deliverGroup(
     units: DeliveryUnit[],
@@ -40,6 +40,49 @@ export class Deliverer {
         return result
       })
     )
+  }
+
+  /**
+   * One attempt for a batch of units of one subscription, through `onBatch` as Segment runs a batching action: the
+   * action's `performBatch` gets the events together and answers each one's outcome in a MultiStatus response.
+   * `context` belongs to the batch and lives across its retries.
+   */
+  async deliverBatch(
+    units: DeliveryUnit[],
+    context: UnitContext,
+    onSettled?: (unit: DeliveryUnit, result: AttemptResult) => void
+  ): Promise<AttemptResult[]> {
+    units.forEach((unit) => unit.attempts++)
+    const settings = {
+      ...this.settings,
+      subscriptions: [toCoreSubscription(units[0].subscription)] as unknown as JSONObject[]
+    }
+    let results: AttemptResult[]
+    try {
+      const output = await this.instrument.attempt(context, () =>
+        this.destination.onBatch(
+          units.map((unit) => unit.event),
+          settings
+        )
+      )
+      const multistatus = output.find((result) => result.multistatus)?.multistatus
+      // actions-core answers `not subscribed` instead of a MultiStatus when no event of the batch matches.
+      const notSubscribed = !multistatus && output.some((result) => result.output === 'not subscribed')
+      results = units.map(
+        (_, index): AttemptResult =>
+          notSubscribed ? { kind: 'skipped' } : classifyEntry(multistatus?.[index], context)
+      )
+    } catch (error) {
+      // A throw fails the whole batch (actions-core does not split it): every event gets the same outcome.
+      const result = classifyError(error as Error, context)
+      results = units.map(() => result)
+    } finally {
+      this.destination.responses.length = 0
+    }
+    units.forEach((unit, index) => {
+      if (results[index].kind !== 'retry') onSettled?.(unit, results[index])
+    })
+    return results
   }
 
   private async attempt(unit: DeliveryUnit): Promise<AttemptResult> {

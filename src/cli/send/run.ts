@@ -92,6 +92,7 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
     target: target.description,
     tally: run.tally,
     requests: run.counters.requests,
+    batchSize: options.batchSize,
     elapsedMs: Date.now() - started,
     deadLetter: { file: deadLetters.file, count: deadLetters.count },
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),

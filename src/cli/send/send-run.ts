@@ -1,12 +1,15 @@
 import { Destination } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../../destinations/appcues'
-import type { Checkpoint } from './checkpoint'
+import { Batcher } from './batcher'
+import type { Unsent } from './batcher'
+import { Checkpoint } from './checkpoint'
 import type { DeadLetterFile } from './dead-letter'
 import { Deliverer } from './deliver'
 import type { DeliveryUnit } from './deliver'
 import { parseLine } from './events'
-import { newUnitContext, RequestInstrument } from './instrument'
+import { CallJournal, InFlightLimit, newUnitContext, RequestInstrument } from './instrument'
+import type { UnitContext } from './instrument'
 import type { RawLine } from './line-reader'
 import type { SendOptions } from './options'
 import type { AttemptResult } from './outcomes'
@@ -24,6 +27,26 @@ import type { Target } from './target'
 export interface RunOutput {
   stderr: (line: string) => void
   progress?: ProgressSink
+}
+
+/** A unit's final result, or: not sent, because the run stopped while its batch was still filling. */
+type LineFinal = FinalResult | Unsent
+
+const UNSENT_REASON = 'Not sent: the run stopped before the batch holding this event was sent.'
+
+/** With batching, standard input that stays silent this long has its partial batches sent. */
+const IDLE_FLUSH_MS = 500
+
+type EventHandler = (line: number, event: SegmentEvent, only: string | undefined) => Promise<void>
+
+/** An event whose units are in batches: its outcome is known once every unit has settled. */
+interface PendingLine {
+  line: number
+  event: SegmentEvent
+  units: DeliveryUnit[]
+  finals: LineFinal[]
+  open: number
+  deliveredBefore: boolean
 }
 
 /** Combines the outcomes of an event's subscriptions into the event's one outcome. */
@@ -62,7 +85,9 @@ export class SendRun {
 
   async prepare(target: Target): Promise<void> {
     const limiter = new RequestRateLimiter(this.options.rate)
-    const instrument = new RequestInstrument(limiter, this.counters)
+    // One event at a time, --concurrency caps the events in flight; with batching, it caps the requests in flight.
+    const inFlight = this.batching ? new InFlightLimit(this.options.concurrency) : undefined
+    const instrument = new RequestInstrument(limiter, this.counters, inFlight)
     const destination = new Destination(instrument.wrapDefinition(definition))
     await checkSubscriptions(destination, target.settings, this.subscriptions)
     this.tally.retries += await checkCredentials(destination, target.settings, instrument, this.options.retry)
@@ -79,7 +104,13 @@ export class SendRun {
     this.stopped ??= reason
   }
 
+  /** Whether events go through the actions' batch path (`--batch-size` above 1). */
+  private get batching(): boolean {
+    return this.options.batchSize > 1
+  }
+
   async consume(lines: AsyncGenerator<RawLine>): Promise<void> {
+    if (this.batching) return this.consumeInBatches(lines)
     let readError: Error | undefined
     const worker = async () => {
       while (!this.stopped) {
@@ -92,14 +123,15 @@ export class SendRun {
           return
         }
         if (next.done) return
-        await this.handleLine(next.value)
+        await this.handleLine(next.value, (line, event, only) => this.handleEvent(line, event, only))
       }
     }
     await Promise.all(Array.from({ length: this.options.concurrency }, worker))
     if (readError) throw new Error(`Reading ${this.options.input} failed: ${readError.message}`)
   }
 
-  private async handleLine(raw: RawLine): Promise<void> {
+  /** Counts and parses a line, and hands an event to `handleEvent` (delivered at once, or queued in batches). */
+  private async handleLine(raw: RawLine, handleEvent: EventHandler): Promise<void> {
     this.tally.lines++
     if (this.checkpoint?.isLineDone(raw.line)) {
       this.tally.alreadyDone++
@@ -114,7 +146,7 @@ export class SendRun {
       this.checkpoint?.markLine(raw.line, false)
     } else {
       this.tally.read++
-      await this.handleEvent(parsed.line, parsed.event, parsed.only)
+      await handleEvent(parsed.line, parsed.event, parsed.only)
     }
   }
 
@@ -128,9 +160,22 @@ export class SendRun {
     const units = this.subscriptions.flatMap((subscription, index) =>
       (named && subscription.name !== only) || finished.has(index)
         ? []
-        : [{ line, event, index, subscription, context: newUnitContext(), attempts: 0 }]
+        : [{ line, event, index, subscription, context: this.unitContext(line, index), attempts: 0 }]
     )
     return { units, deliveredBefore: finished.size > 0 }
+  }
+
+  /** A unit's context; with a checkpoint, its answered calls are recorded so that a resume does not repeat them. */
+  private unitContext(line: number, index: number): UnitContext {
+    const context = newUnitContext()
+    const { checkpoint } = this
+    if (checkpoint) {
+      const scope = Checkpoint.unitScope(line, index)
+      context.journal = new CallJournal(checkpoint.answeredCalls(scope), (fingerprint) =>
+        checkpoint.markCall(scope, fingerprint)
+      )
+    }
+    return context
   }
 
   private async handleEvent(line: number, event: SegmentEvent, only: string | undefined): Promise<void> {
@@ -148,6 +193,17 @@ export class SendRun {
       this.options.retry,
       { onRetry: () => this.tally.retries++, stopping: () => this.stopped !== undefined }
     )
+    this.finishLine(line, event, units, finals, deliveredBefore)
+  }
+
+  /** Records an event's outcome once every one of its units has a final result. */
+  private finishLine(
+    line: number,
+    event: SegmentEvent,
+    units: DeliveryUnit[],
+    finals: LineFinal[],
+    deliveredBefore: boolean
+  ): void {
     const fatal = finals.find((final) => final.kind === 'fatal')
     if (fatal) {
       // Neither dead-lettered nor checkpointed: resuming with the same --checkpoint sends the event again.
@@ -157,8 +213,15 @@ export class SendRun {
       )
       return
     }
+    const unsent = finals.find((final) => final.kind === 'unsent')
+    if (unsent) {
+      // Like a fatal answer: resuming with the same --checkpoint sends the units that were not delivered.
+      this.tally.addOutcome('failed', [unsent.reason])
+      return
+    }
+    const outcomes = finals as FinalResult[]
     const reasons: string[] = []
-    finals.forEach((final, i) => {
+    outcomes.forEach((final, i) => {
       if (final.kind !== 'rejected' && final.kind !== 'failed') return
       const unit = units[i]
       reasons.push(final.reason)
@@ -175,7 +238,84 @@ export class SendRun {
         event
       })
     })
-    this.tally.addOutcome(eventOutcome(finals, deliveredBefore), reasons)
+    this.tally.addOutcome(eventOutcome(outcomes, deliveredBefore), reasons)
     this.checkpoint?.markLine(line)
+  }
+
+  /**
+   * The batch path: one reader queues each event's units in their subscription's batch (see Batcher); each event's
+   * outcome is recorded when its last unit settles, whichever batch that unit was in.
+   */
+  private async consumeInBatches(lines: AsyncGenerator<RawLine>): Promise<void> {
+    const batcher = new Batcher(this.subscriptions, this.deliverer, this.checkpoint, {
+      batchSize: this.options.batchSize,
+      retry: this.options.retry,
+      canBatch: (subscription) => definition.actions[subscription.partnerAction]?.performBatch !== undefined,
+      onRetry: () => this.tally.retries++,
+      stopping: () => this.stopped !== undefined
+    })
+    const queueEvent: EventHandler = (line, event, only) => this.queueEvent(batcher, line, event, only)
+    let readError: Error | undefined
+    try {
+      while (!this.stopped) {
+        let next: IteratorResult<RawLine>
+        try {
+          next = await this.nextLine(lines, batcher)
+        } catch (error) {
+          readError = error as Error
+          this.stop(`the input could not be read (${readError.message})`)
+          break
+        }
+        if (next.done) break
+        await this.handleLine(next.value, queueEvent)
+        await batcher.afterLine(next.value.line)
+      }
+      if (!this.stopped) await batcher.flushAll()
+    } catch (error) {
+      this.stop(`an error occurred (${(error as Error).message})`)
+      await batcher.drain().catch(() => undefined)
+      throw error
+    }
+    for (const queued of await batcher.drain()) queued.settle({ kind: 'unsent', reason: UNSENT_REASON })
+    if (readError) throw new Error(`Reading ${this.options.input} failed: ${readError.message}`)
+  }
+
+  /** The next line; when standard input stays silent with events waiting in partial batches, those are sent. */
+  private async nextLine(lines: AsyncGenerator<RawLine>, batcher: Batcher): Promise<IteratorResult<RawLine>> {
+    const next = lines.next()
+    if (this.options.input !== '-' || !batcher.hasWaiting()) return next
+    let timer: NodeJS.Timeout | undefined
+    const idle = new Promise<'idle'>((resolve) => {
+      timer = setTimeout(() => resolve('idle'), IDLE_FLUSH_MS)
+    })
+    const first = await Promise.race([next, idle])
+    clearTimeout(timer)
+    if (first !== 'idle') return first
+    await batcher.flushAll()
+    return next
+  }
+
+  private async queueEvent(batcher: Batcher, line: number, event: SegmentEvent, only: string | undefined) {
+    const { units, deliveredBefore } = this.unitsFor(line, event, only)
+    const pending: PendingLine = { line, event, units, finals: [], open: units.length, deliveredBefore }
+    if (units.length === 0) {
+      this.finishLine(line, event, units, [], deliveredBefore)
+      return
+    }
+    for (const [position, unit] of units.entries()) {
+      await batcher.add({ unit, settle: (final) => this.settle(pending, position, final) })
+    }
+  }
+
+  /** One unit of a pending line has its final result; the line is finished with its last unit. */
+  private settle(pending: PendingLine, position: number, final: LineFinal): void {
+    pending.finals[position] = final
+    pending.open--
+    if (pending.open > 0) {
+      // Recorded at once, so that a resume does not send this unit again while the line is unfinished.
+      if (final.kind === 'delivered') this.checkpoint?.markUnit(pending.line, pending.units[position].index)
+      return
+    }
+    this.finishLine(pending.line, pending.event, pending.units, pending.finals, pending.deliveredBefore)
   }
 }

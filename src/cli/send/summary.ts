@@ -22,6 +22,8 @@ export interface SendSummary {
   failed: number
   requests: number
   retries: number
+  /** Events per batch of one subscription (`--batch-size`); 1 means one event at a time. */
+  batchSize: number
   elapsedMs: number
   eventsPerSecond: number
   topRejectedReasons: ReasonCount[]
@@ -39,6 +41,7 @@ export function buildSummary(parts: {
   target: TargetDescription
   tally: Tally
   requests: number
+  batchSize: number
   elapsedMs: number
   deadLetter: { file: string; count: number }
   checkpoint?: string
@@ -60,6 +63,7 @@ export function buildSummary(parts: {
     failed: tally.failed,
     requests: parts.requests,
     retries: tally.retries,
+    batchSize: parts.batchSize,
     elapsedMs: Math.round(elapsedMs),
     eventsPerSecond: Math.round((tally.finished / seconds) * 10) / 10,
     topRejectedReasons: tally.rejectedReasons.top(5),
@@ -104,7 +108,10 @@ export function formatSummary(summary: SendSummary): string[] {
   lines.push(...reasons(summary.topRejectedReasons))
   lines.push(row('failed', summary.failed, summary.failed > 0 ? 'not delivered; top reasons:' : ''))
   lines.push(...reasons(summary.topFailedReasons))
-  lines.push(row('requests', summary.requests, `${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}`))
+  const batches = summary.batchSize > 1 ? `, batches of up to ${summary.batchSize} events` : ''
+  lines.push(
+    row('requests', summary.requests, `${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}${batches}`)
+  )
   lines.push(row('elapsed', `${(summary.elapsedMs / 1000).toFixed(1)} s`, `${summary.eventsPerSecond} events/s`))
   if (summary.deadLetter) {
     lines.push(
