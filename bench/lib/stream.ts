@@ -1,22 +1,11 @@
 import type { SegmentEvent } from '@segment/actions-core'
+import { seededRandom } from '../../src/simulator/random'
 
 /** Shares of each call type in the fixed benchmark stream (they add up to 1). */
 export const STREAM_MIX = { identify: 0.25, track: 0.4, page: 0.2, screen: 0.05, group: 0.1 } as const
 
 export const STREAM_USERS = 200
 export const STREAM_GROUPS = 20
-
-/** Small seeded generator (mulberry32), so that every run sends the same stream. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function pickType(roll: number): keyof typeof STREAM_MIX {
   let total = 0
