@@ -11,6 +11,7 @@ import {
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import destination from '../index'
 import type { Settings } from '../generated-types'
+import { failure } from './__helpers__/failure'
 
 const testDestination = createTestIntegration(destination)
 
@@ -27,15 +28,6 @@ const settings: Settings = {
 // base64('key-1:secret-1') and base64('legacy-1:'), written out so that a change in how they are built fails.
 const BASIC_AUTH = 'Basic a2V5LTE6c2VjcmV0LTE='
 const LEGACY_AUTH = 'Basic bGVnYWN5LTE6'
-
-async function failure(promise: Promise<unknown>): Promise<Error & { status?: number; code?: string }> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & { status?: number; code?: string }
-  }
-  throw new Error('expected the call to fail, but it succeeded')
-}
 
 /** Settings as Segment stores them, for calls that take untyped settings. */
 function raw(value: Record<string, unknown>): JSONObject {

@@ -9,6 +9,7 @@ import {
 import type { SegmentEvent } from '@segment/actions-core'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
+import { failure } from '../../__tests__/__helpers__/failure'
 
 const testDestination = createTestIntegration(destination)
 
@@ -45,15 +46,6 @@ function run(event: SegmentEvent, actionSettings: Settings = settings, mapping?:
     useDefaultMappings: true,
     mapping: mapping as never
   })
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & { status?: number; code?: string }> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & { status?: number; code?: string }
-  }
-  throw new Error('expected the action to fail, but it succeeded')
 }
 
 describe('Appcues.deleteUser', () => {

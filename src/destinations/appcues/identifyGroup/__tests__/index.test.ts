@@ -10,6 +10,7 @@ import {
 import type { SegmentEvent } from '@segment/actions-core'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
+import { failure } from '../../__tests__/__helpers__/failure'
 
 const testDestination = createTestIntegration(destination)
 
@@ -42,15 +43,6 @@ function run(event: SegmentEvent, actionSettings: Settings = settings, mapping?:
 }
 
 /** The error testAction rejected with; fails the test when it resolved. */
-async function failure(promise: Promise<unknown>): Promise<Error & { status?: number; code?: string }> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & { status?: number; code?: string }
-  }
-  throw new Error('expected the action to fail, but it succeeded')
-}
-
 function headersOf(options: { headers?: unknown }): Record<string, string> {
   const all: Record<string, string> = {}
   ;(options.headers as Headers).forEach((value, name) => {

@@ -9,6 +9,7 @@ import {
 import type { SegmentEvent } from '@segment/actions-core'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
+import { failure } from '../../__tests__/__helpers__/failure'
 
 const testDestination = createTestIntegration(destination)
 
@@ -60,15 +61,6 @@ function run(segmentEvent: SegmentEvent, actionSettings: Settings = settings, ma
     useDefaultMappings: true,
     mapping: mapping as never
   })
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & { status?: number; code?: string }> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error & { status?: number; code?: string }
-  }
-  throw new Error('expected the action to fail, but it succeeded')
 }
 
 /** Accepts every message posted to the Segment endpoint and records the bodies in order. */
