@@ -1,13 +1,22 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/** Jest 27, as in Segment's monorepo. The destination folder runs in the monorepo's plain node environment. */
+const shared = {
   preset: 'ts-jest',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/__tests__'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '__tests__/__helpers__/'],
   setupFilesAfterEnv: ['<rootDir>/test/setup-after-env.ts'],
-  transform: {
-    '^.+\\.ts$': 'ts-jest'
-  },
-  snapshotFormat: { escapeString: true, printBasicPrototype: true }
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  globals: { 'ts-jest': { isolatedModules: true } }
+}
+
+/** @type {import('@jest/types').Config.InitialOptions} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'destination', testEnvironment: 'node', roots: ['<rootDir>/src'] },
+    {
+      ...shared,
+      displayName: 'package',
+      testEnvironment: '<rootDir>/test/node-globals-environment.js',
+      roots: ['<rootDir>/__tests__']
+    }
+  ]
 }

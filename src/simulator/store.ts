@@ -230,12 +230,13 @@ export class Store {
     const groupProfiles = Object.fromEntries(
       [...this.groupProfiles].map(([id, group]) => [id, { attributes: group.attributes, members: [...group.members] }])
     )
-    return structuredClone({
+    const state: SimulatorState = {
       ...this.collections,
       users: Object.fromEntries(this.users),
       groupProfiles,
       counts: this.counts()
-    })
+    }
+    return JSON.parse(JSON.stringify(state)) as SimulatorState
   }
 
   reset(): void {

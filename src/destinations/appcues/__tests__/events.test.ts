@@ -1,7 +1,7 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import { buildEvent } from '../events'
 import { MAX_EVENT_NAME_LENGTH } from '../fields'
-import { freezeDate } from './__helpers__/fixed-clock'
+import { freezeDate, restoreDate } from './__helpers__/fixed-clock'
 
 const TIMESTAMP = '2024-05-01T12:00:00.000Z'
 
@@ -11,7 +11,7 @@ function expectValidationError(run: () => unknown, message: string) {
 }
 
 describe('buildEvent', () => {
-  afterEach(() => jest.useRealTimers())
+  afterEach(() => restoreDate())
 
   it('builds the Appcues event body from the name, timestamp and attributes', () => {
     const attributes = { plan: 'pro', seats: 3 }

@@ -1,12 +1,12 @@
 import destination from '../index'
-import { freezeDate } from './__helpers__/fixed-clock'
+import { freezeDate, restoreDate } from './__helpers__/fixed-clock'
 import { requestsForTestData } from './__helpers__/snapshot'
 
 const destinationSlug = 'actions-appcues'
 
 describe(`Testing snapshot for ${destinationSlug} destination:`, () => {
   beforeAll(() => freezeDate())
-  afterAll(() => jest.useRealTimers())
+  afterAll(() => restoreDate())
 
   for (const actionSlug in destination.actions) {
     const seedName = `${destinationSlug}#${actionSlug}`

@@ -10,7 +10,7 @@ import {
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
-import { freezeDate } from '../../__tests__/__helpers__/fixed-clock'
+import { freezeDate, restoreDate } from '../../__tests__/__helpers__/fixed-clock'
 import { closedLoopbackOrigin, startLoopbackServer } from '../../__tests__/__helpers__/loopback-server'
 
 const US_HOST = 'https://api.appcues.com'
@@ -122,7 +122,7 @@ describe('Appcues.trackEvent', () => {
   })
 
   describe('timestamps', () => {
-    afterEach(() => jest.useRealTimers())
+    afterEach(() => restoreDate())
 
     it.each([
       ['an ISO string with an offset', '2024-05-01T14:00:00+02:00', '2024-05-01T12:00:00.000Z'],

@@ -1,4 +1,4 @@
-import { freezeDate } from '../../__tests__/__helpers__/fixed-clock'
+import { freezeDate, restoreDate } from '../../__tests__/__helpers__/fixed-clock'
 import { requestsForTestData } from '../../__tests__/__helpers__/snapshot'
 
 const destinationSlug = 'Appcues'
@@ -7,7 +7,7 @@ const seedName = `${destinationSlug}#${actionSlug}`
 
 describe(`Testing snapshot for ${destinationSlug}'s ${actionSlug} destination action:`, () => {
   beforeAll(() => freezeDate())
-  afterAll(() => jest.useRealTimers())
+  afterAll(() => restoreDate())
 
   it('required fields', async () => {
     expect(await requestsForTestData(seedName, actionSlug, true)).toMatchSnapshot()
