@@ -70,14 +70,25 @@ function regionOf(settings: Settings): Region {
   )
 }
 
-function accountSegment(settings: Settings): string {
-  const { accountId } = settings
-  if (!Number.isSafeInteger(accountId) || accountId <= 0) {
+/**
+ * The Account ID as it goes into URL paths. The setting is a number, but settings stored by older setups or through
+ * the API may hold it as text, which the live destination accepted: a positive whole number and a string of digits
+ * (spaces around it ignored) give the same path.
+ */
+export function accountIdOf(settings: Settings): string {
+  const raw: unknown = settings.accountId
+  const digits =
+    typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : ''
+  if (!/^\d+$/.test(digits) || /^0+$/.test(digits)) {
     throw new InvalidSettingsError(
       'The Account ID setting must be your numeric Appcues account ID (a whole number, found in Appcues Studio under Settings, then Account).'
     )
   }
-  return encodeURIComponent(String(accountId))
+  return digits.replace(/^0+/, '')
+}
+
+function accountSegment(settings: Settings): string {
+  return encodeURIComponent(accountIdOf(settings))
 }
 
 /** Refuses an empty or blank id (field validation lets `[null]` through as an empty string). */

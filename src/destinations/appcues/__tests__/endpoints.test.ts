@@ -246,9 +246,23 @@ describe('appcuesUrls', () => {
     expect(() => appcuesUrls.segmentDirect({ ...settings, accountId })).toThrow(InvalidSettingsError)
   })
 
-  it('rejects an account ID given as text', () => {
-    const textId = { ...settings, accountId: '123' } as unknown as Settings
-    expect(() => appcuesUrls.tags(textId)).toThrow(InvalidSettingsError)
+  it.each(['123', ' 123 ', '00123', '\t123\n'])('accepts the account ID stored as the text %j', (accountId) => {
+    const textId = { ...settings, accountId } as unknown as Settings
+    expect(appcuesUrls.tags(textId)).toBe('https://api.appcues.com/v2/accounts/123/tags')
+    expect(appcuesUrls.segmentDirect(textId)).toBe('https://segment.appcues.com/v2/accounts/123/segment/direct')
+  })
+
+  it.each(['acme', '', '  ', '0', '000', '-1', '12.5', '1e3', '0x10', '12 34', '١٢٣'])(
+    'rejects the account ID text %j',
+    (accountId) => {
+      const error = thrown(() => appcuesUrls.tags({ ...settings, accountId } as unknown as Settings))
+      expect(error).toBeInstanceOf(InvalidSettingsError)
+      expect(error.message).toContain('The Account ID setting must be your numeric Appcues account ID')
+    }
+  )
+
+  it.each([null, undefined, true, ['123'], { id: 123 }])('rejects the account ID %p', (accountId) => {
+    expect(() => appcuesUrls.tags({ ...settings, accountId } as unknown as Settings)).toThrow(InvalidSettingsError)
   })
 
   it('accepts the largest safe account ID', () => {

@@ -27,15 +27,30 @@ async function snapshotOf(request: Request): Promise<RequestSnapshot> {
   return { method: request.method, url: request.url, body }
 }
 
+const SNAPSHOT_ACCOUNT_ID = 12345
+
 /**
- * Runs one action on seeded test data (the monorepo's snapshot recipe) and returns every request it made.
- * The generated Endpoint Override is random text, which the destination rightly refuses, so the region's host is used.
+ * The monorepo's generator fills settings with random values of their type: Region gets random text (it ignores
+ * choices), Account ID a random decimal that may be negative, Endpoint Override random text. The destination rightly
+ * refuses all three, so the snapshot uses a valid value wherever the generated one is not, and the region's host.
  */
+export function validSnapshotSettings(generated: Record<string, unknown>): Settings {
+  const { accountId, region } = generated
+  return {
+    ...(generated as unknown as Settings),
+    region: region === 'US' || region === 'EU' ? region : 'US',
+    accountId:
+      Number.isSafeInteger(accountId) && (accountId as number) > 0 ? (accountId as number) : SNAPSHOT_ACCOUNT_ID,
+    endpoint: undefined
+  }
+}
+
+/** Runs one action on seeded test data (the monorepo's snapshot recipe) and returns every request it made. */
 export async function requestsForTestData(seed: string, actionKey: string, requiredOnly: boolean) {
   const [eventData, settingsData] = generateTestData(seed, destination, destination.actions[actionKey], requiredOnly)
   mockEveryRequest()
   const event = createTestEvent({ properties: eventData })
-  const settings: Settings = { ...(settingsData as Settings), endpoint: undefined }
+  const settings = validSnapshotSettings(settingsData)
   const responses = await createTestIntegration(destination).testAction(actionKey, {
     event,
     mapping: event.properties,

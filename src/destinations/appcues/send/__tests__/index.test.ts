@@ -408,6 +408,28 @@ describe('Appcues.send', () => {
       expect(bodies).toEqual([])
     })
 
+    it.each(['123', ' 123 '])(
+      'keeps the live contract with the Account ID stored as the text %j (older setups)',
+      async (accountId) => {
+        const textSettings = { ...settings, accountId } as unknown as Settings
+        const calls = [
+          event({ type: 'track', event: 'Signed Up', groupId: 'group-1', traits: { plan: 'pro' } }),
+          event({ type: 'page', name: 'Pricing' }),
+          event({ type: 'screen', name: 'Home' }),
+          event({ type: 'identify', traits: { plan: 'pro' } }),
+          event({ type: 'group', groupId: 'group-1', traits: { name: 'Acme' } })
+        ]
+        const numericBodies = acceptAll()
+        for (const call of calls) await run(call)
+        nock.cleanAll()
+        const textBodies = acceptAll()
+        for (const call of calls) await run(call, textSettings)
+
+        expect(numericBodies).toHaveLength(7)
+        expect(textBodies).toStrictEqual(numericBodies)
+      }
+    )
+
     it('uses segment.eu.appcues.com when the region is EU', async () => {
       const bodies = acceptAll(EU)
 
