@@ -16,6 +16,7 @@ import { formatReport } from '../../src/cli/validate/report'
 import destination from '../../src/destinations/appcues'
 import type { Settings } from '../../src/destinations/appcues/generated-types'
 import { generateTestData } from '../../src/lib/test-data'
+import { validSnapshotSettings } from '../../src/destinations/appcues/__tests__/__helpers__/snapshot'
 import { DEFAULT_CREDENTIALS, startSimulator } from '../../src/simulator'
 import type { Simulator } from '../../src/simulator'
 import { call } from '../cli/__helpers__/http-client'
@@ -508,7 +509,7 @@ describe('no secret in anything the toolchain and the destination produce', () =
       const responses = await createTestIntegration(destination).testAction(action, {
         event,
         mapping: event.properties,
-        settings: { ...(settingsData as Settings), ...SECRETS, endpoint: undefined },
+        settings: { ...validSnapshotSettings(settingsData), ...SECRETS },
         auth: undefined
       })
       const requests = await Promise.all(
