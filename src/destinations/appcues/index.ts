@@ -10,6 +10,7 @@ import pageView from './pageView'
 import identifyGroup from './identifyGroup'
 import deleteUser from './deleteUser'
 import send from './send'
+import syncAudience from './syncAudience'
 
 const onDelete: DestinationDefinition<Settings>['onDelete'] = (request, { payload, settings }) => {
   const ids = [...new Set([payload.userId, payload.anonymousId].filter((id): id is string => Boolean(id?.trim())))]
@@ -45,7 +46,8 @@ export const destination: DestinationDefinition<Settings> = {
     pageView,
     identifyGroup,
     deleteUser,
-    send
+    send,
+    syncAudience
   }
 }
 
