@@ -159,6 +159,8 @@ describe('holdings', () => {
     memberships: [],
     deletions: [{ seq: 2, receivedAt: stamp.receivedAt, region: 'US' as const, users: ['u1', 'anon'] }],
     segmentMessages: [{ ...stamp, message: { anonymousId: 'u1' } }],
+    segmentCreations: [],
+    segmentChanges: [],
     dropped: [
       { seq: 1, route: 'userProfile' as const, subject: 'user "u1"', key: 'old', reason: 'earlier' },
       { seq: 3, route: 'userProfile' as const, subject: 'user "u1"', key: 'new', reason: 'this run' }
@@ -166,6 +168,7 @@ describe('holdings', () => {
     requests: [],
     users: { u1: { plan: 'pro' } },
     groupProfiles: { g1: { attributes: { name: 'G' }, members: ['u1'] } },
+    segments: {},
     counts: {
       profileUpdates: 1,
       users: 1,
@@ -175,6 +178,8 @@ describe('holdings', () => {
       memberships: 1,
       deletions: 1,
       segmentMessages: 1,
+      segmentCreations: 0,
+      segmentChanges: 0,
       dropped: 2,
       requests: 9
     }
