@@ -465,7 +465,10 @@ describe('Appcues.syncAudience', () => {
 
       const answer = await testDestination.testDynamicField('syncAudience', 'segmentId', { settings, payload: {} })
 
-      expect(answer).toMatchObject({ choices: [], error: { message: expect.stringContaining('API Key and API Secret') } })
+      expect(answer).toMatchObject({
+        choices: [],
+        error: { message: expect.stringContaining('API Key and API Secret') }
+      })
     })
   })
 })
