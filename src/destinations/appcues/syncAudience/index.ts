@@ -7,6 +7,7 @@ import { BATCH_CONCURRENCY, BatchResults, forEachLimited, prepareEach } from '..
 import { groupBySegment, readChange, userIdChunks } from './changes'
 import type { SegmentChanges } from './changes'
 import { describeTarget, SegmentDirectory } from './segment-directory'
+import type { SegmentTarget } from './segment-directory'
 
 /** Engage audience changes only: its identify calls, and its "Audience Entered" and "Audience Exited" track calls. */
 export const AUDIENCE_CHANGES =
@@ -17,6 +18,26 @@ const MAX_AUDIENCE_BATCH_SIZE = 1000
 
 const nothingToRemove = (target: string) =>
   `${target[0].toUpperCase()}${target.slice(1)} does not exist, so nobody is in it and there is nobody to remove.`
+
+/** Adds or removes users; a picked segment that Appcues does not know gets a message that says how to fix it. */
+async function sendMembers(
+  request: RequestClient,
+  settings: Settings,
+  target: SegmentTarget,
+  segmentId: string,
+  membership: boolean,
+  userIds: string[]
+) {
+  try {
+    return await changeSegmentMembers(request, settings, segmentId, membership, userIds)
+  } catch (error) {
+    const failed = error as Error & { status?: number }
+    if (failed.status === 404 && 'segmentId' in target) {
+      failed.message = `${failed.message} If the segment picked in Existing Appcues Segment ("${segmentId}") was deleted in Appcues, pick another one or clear the field to sync by name.`
+    }
+    throw failed
+  }
+}
 
 /** Sends one segment's changes of a batch: one add and one remove request (more only past the per-request limit). */
 async function syncSegment(
@@ -55,7 +76,7 @@ async function syncSegment(
     for (const chunk of userIdChunks(userIds)) {
       const indices = chunk.flatMap((userId) => users.get(userId)?.indices ?? [])
       await results.settle(indices, { user_ids: chunk }, () =>
-        changeSegmentMembers(request, settings, id, membership, chunk)
+        sendMembers(request, settings, target, id, membership, chunk)
       )
     }
   }
@@ -131,7 +152,7 @@ const action: ActionDefinition<Settings, Payload> = {
     const change = readChange(payload, audienceMembership)
     const segmentId = await new SegmentDirectory(request, settings).idFor(change.target, change.membership)
     if (segmentId === undefined) return { message: nothingToRemove(describeTarget(change.target)) }
-    return changeSegmentMembers(request, settings, segmentId, change.membership, [change.userId])
+    return sendMembers(request, settings, change.target, segmentId, change.membership, [change.userId])
   },
   performBatch: async (request, { payload: payloads, settings, audienceMembership }) => {
     const results = new BatchResults()

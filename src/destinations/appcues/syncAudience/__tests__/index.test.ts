@@ -181,6 +181,16 @@ describe('Appcues.syncAudience', () => {
       expect(responses).toHaveLength(1)
     })
 
+    it('says how to fix a picked segment that Appcues does not know', async () => {
+      nock(API).post(`${SEGMENTS}/gone/add_user_ids`).reply(404, { title: 'Not Found', detail: 'segment not found' })
+
+      const error = await failure(run(audienceTrack('u1', true), { segmentId: 'gone' }))
+
+      expect(error.status).toBe(404)
+      expect(error.message).toContain('segment not found')
+      expect(error.message).toContain('Existing Appcues Segment ("gone")')
+    })
+
     it('creates nothing and sends nothing when a user leaves an audience whose segment does not exist', async () => {
       nock(API).get(SEGMENTS).reply(200, [])
 
