@@ -62,7 +62,8 @@ export class SegmentDirectory {
       throw new IntegrationError(
         'Appcues answered the list of segments in a shape this destination does not read (neither a list nor an object holding one), so no segment could be found by name. Pick the segment in the Existing Appcues Segment field instead, and report the answer to the destination maintainers.',
         'UNEXPECTED_SEGMENT_LIST',
-        502
+        // Not retried: the same answer would come again.
+        400
       )
     }
     return segments

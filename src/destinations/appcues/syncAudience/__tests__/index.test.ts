@@ -285,6 +285,7 @@ describe('Appcues.syncAudience', () => {
       const error = await failure(run(audienceTrack('u1', true)))
 
       expect(error).toBeInstanceOf(IntegrationError)
+      expect(error.status).toBe(400)
       expect(error.message).toContain('Existing Appcues Segment')
       expect(testDestination.responses).toHaveLength(1)
     })
