@@ -27,7 +27,7 @@ export const destination: DestinationDefinition<Settings> = {
   slug: 'actions-appcues',
   mode: 'cloud',
   description:
-    'Send your users, their traits, the events they trigger, the pages and screens they view, and the groups they belong to from Segment to Appcues, so that Appcues flows, surveys and announcements can target them. Users can also be erased from Appcues.',
+    'Send your users, their traits, the events they trigger, the pages and screens they view, and the groups they belong to from Segment to Appcues, so that Appcues flows, surveys and announcements can target them. Engage audiences can be kept in step with Appcues segments, and users can be erased from Appcues.',
   authentication: {
     scheme: 'custom',
     fields: settingsFields,
