@@ -81,7 +81,7 @@ describe('send Engage audience changes into the simulator', () => {
       power_users: ['usr_1001']
     })
     expect(state.counts.segmentCreations).toBe(2)
-  })
+  }, 30_000)
 
   it('keeps every segment exact over 1,500 shuffled changes in small batches while Appcues fails and drops requests', async () => {
     const random = seededRandom(13)
