@@ -8,6 +8,7 @@ import os from 'os'
 import path from 'path'
 import { performance } from 'perf_hooks'
 import { QUICK, SIZES } from './lib/config'
+import { audienceFigure } from './audience'
 import type { Figure } from './lib/figure'
 import { memoryFigure } from './memory'
 import { overheadFigure } from './overhead'
@@ -39,7 +40,8 @@ export const FIGURES: Array<Figure<any>> = [
   requestsFigure,
   throughputFigure,
   rateLimitFigure,
-  memoryFigure
+  memoryFigure,
+  audienceFigure
 ]
 
 /** Command-line names: the results.json key, or its kebab-case form (`rate-limit`). */

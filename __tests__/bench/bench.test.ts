@@ -4,7 +4,7 @@ import os from 'os'
 import path from 'path'
 
 const ROOT = path.resolve(__dirname, '..', '..')
-const FIGURES = ['overhead', 'requests', 'throughput', 'rateLimit', 'memory']
+const FIGURES = ['overhead', 'requests', 'throughput', 'rateLimit', 'memory', 'audience']
 
 interface Outcome {
   code: number | null
@@ -66,5 +66,8 @@ describe('npm run bench (BENCH_QUICK smoke run)', () => {
     expect(typeof rateLimit.data.tooManyRequests).toBe('number')
     expect(memory.data.large.skipped).toBe(memory.data.large.lines - memory.data.large.deliverable)
     expect(memory.data.large.peakRssMb).toBeGreaterThan(0)
+    const { audience } = results.figures
+    expect(audience.data.rows.map((row: { mode: string }) => row.mode)).toContain('syncAudience, batches of 1,000')
+    expect(audience.data.rows.every((row: { failedEvents: number }) => row.failedEvents === 0)).toBe(true)
   }, 180_000)
 })

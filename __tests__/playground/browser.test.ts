@@ -92,6 +92,7 @@ if (!availability.run) {
         'Identify Group',
         'Delete User',
         'Send',
+        'Sync Audience to Appcues Segment',
         'Privacy Deletion'
       ])
       await pick('trackEvent')
@@ -186,6 +187,26 @@ if (!availability.run) {
         { method: 'POST', url: expect.stringMatching(`${ACCOUNT}/segment/direct$`), status: '200 OK' }
       ])
       expect(await holdingText('[data-user="user-1042"]')).toContain('1 Segment message(s) received through Send.')
+    })
+
+    it('runs Sync Audience on the audience samples: the segment is created on entry, the user removed on exit', async () => {
+      await pick('syncAudience')
+      expect(JSON.parse(await page.inputValue('#event-editor'))).toMatchObject({
+        type: 'track',
+        event: 'Audience Entered'
+      })
+      await runOnPage(page)
+      expect(await shownExchanges(page)).toEqual([
+        { method: 'GET', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '200 OK' },
+        { method: 'POST', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '201 Created' },
+        { method: 'POST', url: expect.stringMatching(/\/segments\/seg_\d+\/add_user_ids$/), status: '200 OK' }
+      ])
+      await page.click('#samples [data-sample="audience exited"]')
+      await runOnPage(page)
+      expect(await shownExchanges(page)).toEqual([
+        { method: 'GET', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '200 OK' },
+        { method: 'POST', url: expect.stringMatching(/\/segments\/seg_\d+\/remove_user_ids$/), status: '200 OK' }
+      ])
     })
 
     it('runs a privacy deletion (onDelete) on the delete sample, erasing both IDs', async () => {

@@ -1,6 +1,7 @@
 import type { JSONObject } from '@segment/actions-core'
 import { loadDestination } from '../../src/cli/load-destination'
 import {
+  AUDIENCE_SAMPLES,
   CALL_TYPES,
   conditionsInWords,
   holdingsFor,
@@ -117,8 +118,10 @@ describe('playgroundSetup (what the page draws)', () => {
 
   it('has a deletion entry, a sample of every call type, and the simulator', () => {
     expect(setup.deletion?.title).toBe('Privacy Deletion')
-    expect(Object.keys(setup.samples)).toEqual([...CALL_TYPES])
+    expect(Object.keys(setup.samples)).toEqual([...CALL_TYPES, ...AUDIENCE_SAMPLES])
     for (const type of CALL_TYPES) expect(sampleEvents()[type]).toMatchObject({ type, userId: 'user-1042' })
+    expect(sampleEvents()['audience entered']).toMatchObject({ type: 'track', event: 'Audience Entered' })
+    expect(sampleEvents()['audience exited']).toMatchObject({ type: 'track', event: 'Audience Exited' })
     expect(setup.simulator).toEqual({ url: simulator.url, accountId: 1 })
   })
 })
@@ -128,6 +131,9 @@ describe('subscription and condition helpers', () => {
     expect(subscriptionSample('type = "track" and event = "User Deleted"')).toEqual({
       callType: 'track',
       eventName: 'User Deleted'
+    })
+    expect(subscriptionSample('context.personas.computation_class = "audience" and (type = "identify")')).toEqual({
+      callType: 'audience entered'
     })
     expect(subscriptionSample('type = "alias"')).toEqual({})
     expect(subscriptionSample(undefined)).toEqual({})
@@ -159,6 +165,8 @@ describe('holdings', () => {
     memberships: [],
     deletions: [{ seq: 2, receivedAt: stamp.receivedAt, region: 'US' as const, users: ['u1', 'anon'] }],
     segmentMessages: [{ ...stamp, message: { anonymousId: 'u1' } }],
+    segmentCreations: [],
+    segmentChanges: [],
     dropped: [
       { seq: 1, route: 'userProfile' as const, subject: 'user "u1"', key: 'old', reason: 'earlier' },
       { seq: 3, route: 'userProfile' as const, subject: 'user "u1"', key: 'new', reason: 'this run' }
@@ -166,6 +174,7 @@ describe('holdings', () => {
     requests: [],
     users: { u1: { plan: 'pro' } },
     groupProfiles: { g1: { attributes: { name: 'G' }, members: ['u1'] } },
+    segments: {},
     counts: {
       profileUpdates: 1,
       users: 1,
@@ -175,6 +184,8 @@ describe('holdings', () => {
       memberships: 1,
       deletions: 1,
       segmentMessages: 1,
+      segmentCreations: 0,
+      segmentChanges: 0,
       dropped: 2,
       requests: 9
     }

@@ -58,7 +58,8 @@ export function assertPathShape(url: string): void {
     /^\/v2\/accounts\/\d+\/users\/[^/]+\/(profile|events)$/,
     /^\/v2\/accounts\/\d+\/groups\/[^/]+\/(profile|users)$/,
     /^\/v1\/gdpr\/delete$/,
-    /^\/v2\/accounts\/\d+\/segment\/direct$/
+    /^\/v2\/accounts\/\d+\/segment\/direct$/,
+    /^\/v2\/accounts\/\d+\/segments(\/[^/]+\/(add|remove)_user_ids)?$/
   ]
   if (!shapes.some((shape) => shape.test(pathname))) throw new Error(`unexpected request path ${pathname}`)
   if (pathname.split('/').some((segment) => segment === '.' || segment === '..')) {

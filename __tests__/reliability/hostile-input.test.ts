@@ -21,6 +21,15 @@ const settings: Settings = { apiKey: 'k', apiSecret: 's', accountId: 7, region: 
 export const runCounts: Record<string, { accepted: number; rejected: number }> = {}
 
 function mockAppcues() {
+  // Sync Audience reads the segment list and the ID of a segment it creates.
+  nock(/.*/)
+    .persist()
+    .get(/\/segments$/)
+    .reply(200, [])
+  nock(/.*/)
+    .persist()
+    .post(/\/segments$/)
+    .reply(201, { id: 'seg-1', name: 'audience' })
   for (const method of ['get', 'post', 'patch'] as const) nock(/.*/).persist()[method](/.*/).reply(200, {})
 }
 
@@ -43,8 +52,26 @@ function assertOwnRules(url: string, method: string, body: unknown) {
       throw new Error(`bad timestamp ${String(record.timestamp)}`)
     }
   }
-  if (path.endsWith('/users') && !(record.user_ids as unknown[]).every((id) => typeof id === 'string')) {
+  if (/\/users$|_user_ids$/.test(path) && !(record.user_ids as unknown[]).every((id) => typeof id === 'string')) {
     throw new Error('user_ids must be strings')
+  }
+}
+
+const AUDIENCE_KEY = 'hostile_audience'
+const asObject = (value: unknown) =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+
+/** Sync Audience acts only on Engage audience changes: the hostile event gets Engage's audience context and membership. */
+function asAudienceChange(raw: Record<string, unknown>): Record<string, unknown> {
+  const member = JSON.stringify(raw).length % 2 === 0
+  return {
+    ...raw,
+    properties: { ...asObject(raw.properties), [AUDIENCE_KEY]: member },
+    traits: { ...asObject(raw.traits), [AUDIENCE_KEY]: member },
+    context: {
+      ...asObject(raw.context),
+      personas: { computation_class: 'audience', computation_key: AUDIENCE_KEY, computation_id: 'aud_1' }
+    }
   }
 }
 
@@ -52,7 +79,8 @@ function assertOwnRules(url: string, method: string, body: unknown) {
 async function checkAction(definition: DestinationDefinition<any>, actionKey: string, raw: unknown) {
   const testDestination = createTestIntegration(definition)
   const action = definition.actions[actionKey] as ActionDefinition<Settings>
-  const event = createTestEvent(JSON.parse(JSON.stringify(raw)))
+  const parsed = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>
+  const event = createTestEvent(actionKey === 'syncAudience' ? asAudienceChange(parsed) : parsed)
   const counts = (runCounts[actionKey] ??= { accepted: 0, rejected: 0 })
   let responses: Awaited<ReturnType<typeof testDestination.testAction>>
   try {

@@ -103,6 +103,22 @@ const segmentDirect: Handler = (input) => {
 
 const tags: Handler = () => ({ status: 200, body: [] })
 
+const segments: Handler = (input) => {
+  if (input.method === 'GET') return { status: 200, body: input.store.segmentList() }
+  const { name, description } = input.body as { name: string; description?: string }
+  return { status: 201, body: input.store.createSegment({ ...common(input), name, description: description ?? '' }) }
+}
+
+const segmentMembers =
+  (change: 'add' | 'remove'): Handler =>
+  (input) => {
+    const segmentId = input.route.segmentId ?? ''
+    const userIds = (input.body as { user_ids: string[] }).user_ids
+    const members = input.store.changeSegmentMembers({ ...common(input), segmentId, change, userIds })
+    if (members === undefined) return appcuesError(404, `No segment "${segmentId}" in this account.`)
+    return { status: 200, body: { id: segmentId, user_count: members } }
+  }
+
 export const HANDLERS: Record<RouteName, Handler> = {
   tags,
   userProfile,
@@ -110,5 +126,8 @@ export const HANDLERS: Record<RouteName, Handler> = {
   groupProfile,
   groupUsers,
   gdprDelete,
-  segmentDirect
+  segmentDirect,
+  segments,
+  segmentAddUsers: segmentMembers('add'),
+  segmentRemoveUsers: segmentMembers('remove')
 }

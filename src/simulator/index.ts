@@ -13,7 +13,9 @@ export type {
   StoredGroup,
   StoredMembership,
   StoredProfile,
-  StoredSegmentMessage
+  StoredSegmentMessage,
+  StoredSegmentChange,
+  StoredSegmentCreation
 } from './store'
 export { describeHoldings } from './view'
 export { ROUTE_NAMES } from './routes'

@@ -6,6 +6,9 @@ export type RouteName =
   | 'groupUsers'
   | 'gdprDelete'
   | 'segmentDirect'
+  | 'segments'
+  | 'segmentAddUsers'
+  | 'segmentRemoveUsers'
 
 export const ROUTE_NAMES: RouteName[] = [
   'tags',
@@ -14,7 +17,10 @@ export const ROUTE_NAMES: RouteName[] = [
   'groupProfile',
   'groupUsers',
   'gdprDelete',
-  'segmentDirect'
+  'segmentDirect',
+  'segments',
+  'segmentAddUsers',
+  'segmentRemoveUsers'
 ]
 
 export type Region = 'US' | 'EU'
@@ -26,6 +32,7 @@ export interface RouteMatch {
   accountId?: string
   userId?: string
   groupId?: string
+  segmentId?: string
   region: Region
 }
 
@@ -60,7 +67,19 @@ const ROUTES: RouteShape[] = [
     pattern: ['v2', 'accounts', ':accountId', 'groups', ':groupId', 'users']
   },
   { name: 'gdprDelete', methods: ['POST'], pattern: ['v1', 'gdpr', 'delete'] },
-  { name: 'segmentDirect', methods: ['POST'], pattern: ['v2', 'accounts', ':accountId', 'segment', 'direct'] }
+  { name: 'segmentDirect', methods: ['POST'], pattern: ['v2', 'accounts', ':accountId', 'segment', 'direct'] },
+  // Appcues segments (the audiences flows target), not Segment: reference/appcues-api.md 3.4a.
+  { name: 'segments', methods: ['GET', 'POST'], pattern: ['v2', 'accounts', ':accountId', 'segments'] },
+  {
+    name: 'segmentAddUsers',
+    methods: ['POST'],
+    pattern: ['v2', 'accounts', ':accountId', 'segments', ':segmentId', 'add_user_ids']
+  },
+  {
+    name: 'segmentRemoveUsers',
+    methods: ['POST'],
+    pattern: ['v2', 'accounts', ':accountId', 'segments', ':segmentId', 'remove_user_ids']
+  }
 ]
 
 function decode(segment: string): string {

@@ -71,6 +71,15 @@ const segmentMessage = {
   }
 }
 
+const newSegment = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: { name: { type: 'string', minLength: 1 }, description: { type: 'string' } }
+}
+
+const segmentUsers = groupUsers
+
 /** The schema of each route's body; routes without a body are absent. */
 export const BODY_SCHEMAS: Partial<Record<RouteName, object>> = {
   userProfile: profile,
@@ -78,5 +87,8 @@ export const BODY_SCHEMAS: Partial<Record<RouteName, object>> = {
   groupProfile: profile,
   groupUsers,
   gdprDelete,
-  segmentDirect: segmentMessage
+  segmentDirect: segmentMessage,
+  segments: newSegment,
+  segmentAddUsers: segmentUsers,
+  segmentRemoveUsers: segmentUsers
 }

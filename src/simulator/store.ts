@@ -46,6 +46,26 @@ export interface StoredSegmentMessage extends InAccount {
   message: Record<string, unknown>
 }
 
+/** An Appcues segment as the simulator lists it. */
+export interface SegmentSummary {
+  id: string
+  name: string
+  description: string
+  updated_at: string
+}
+
+export interface StoredSegmentCreation extends InAccount {
+  segmentId: string
+  name: string
+  description: string
+}
+
+export interface StoredSegmentChange extends InAccount {
+  segmentId: string
+  change: 'add' | 'remove'
+  userIds: string[]
+}
+
 /** A value that real Appcues would have dropped without an error. */
 export interface DroppedFinding extends DroppedValue {
   seq: number
@@ -74,6 +94,8 @@ export interface SimulatorCounts {
   memberships: number
   deletions: number
   segmentMessages: number
+  segmentCreations: number
+  segmentChanges: number
   dropped: number
   requests: number
 }
@@ -86,18 +108,32 @@ export interface SimulatorState {
   memberships: StoredMembership[]
   deletions: StoredDeletion[]
   segmentMessages: StoredSegmentMessage[]
+  /** Appcues segments created, and users added to or removed from them, in order. */
+  segmentCreations: StoredSegmentCreation[]
+  segmentChanges: StoredSegmentChange[]
   dropped: DroppedFinding[]
   requests: RequestRecord[]
   /** The user profiles as Appcues would now hold them (all updates merged), by user ID. */
   users: Record<string, Attributes>
   /** The group profiles, merged, by group ID, with their members. */
   groupProfiles: Record<string, { attributes: Attributes; members: string[] }>
+  /** The Appcues segments now, by segment ID, with their members. */
+  segments: Record<string, { name: string; description: string; members: string[] }>
   counts: SimulatorCounts
 }
 
 type Collections = Pick<
   SimulatorState,
-  'profiles' | 'events' | 'groups' | 'memberships' | 'deletions' | 'segmentMessages' | 'dropped' | 'requests'
+  | 'profiles'
+  | 'events'
+  | 'groups'
+  | 'memberships'
+  | 'deletions'
+  | 'segmentMessages'
+  | 'segmentCreations'
+  | 'segmentChanges'
+  | 'dropped'
+  | 'requests'
 >
 
 type Totals = Record<keyof Collections, number>
@@ -110,6 +146,8 @@ function emptyCollections(): Collections {
     memberships: [],
     deletions: [],
     segmentMessages: [],
+    segmentCreations: [],
+    segmentChanges: [],
     dropped: [],
     requests: []
   }
@@ -123,6 +161,8 @@ function emptyTotals(): Totals {
     memberships: 0,
     deletions: 0,
     segmentMessages: 0,
+    segmentCreations: 0,
+    segmentChanges: 0,
     dropped: 0,
     requests: 0
   }
@@ -135,6 +175,7 @@ export class Store {
   private totals = emptyTotals()
   private users = new Map<string, Attributes>()
   private groupProfiles = new Map<string, { attributes: Attributes; members: Set<string> }>()
+  private segments = new Map<string, SegmentSummary & { members: Set<string> }>()
   private seq = 0
 
   constructor(private readonly maxRecords: number) {}
@@ -201,6 +242,38 @@ export class Store {
     this.add('segmentMessages', this.stamp(record))
   }
 
+  segmentList(): SegmentSummary[] {
+    return [...this.segments.values()].map(({ members: _members, ...summary }) => summary)
+  }
+
+  /** Creates a segment (Appcues does not say that names are unique, so a second one with a name is a new segment). */
+  createSegment(record: Omit<NewRecord<StoredSegmentCreation>, 'segmentId'>): SegmentSummary {
+    const stored = this.stamp({ ...record, segmentId: `seg_${this.segments.size + 1}` })
+    this.add('segmentCreations', stored)
+    const summary = {
+      id: stored.segmentId,
+      name: record.name,
+      description: record.description,
+      updated_at: stored.receivedAt
+    }
+    this.segments.set(summary.id, { ...summary, members: new Set() })
+    return summary
+  }
+
+  /** Adds or removes users; answers the segment's member count, or undefined when there is no such segment. */
+  changeSegmentMembers(record: NewRecord<StoredSegmentChange>): number | undefined {
+    const segment = this.segments.get(record.segmentId)
+    if (!segment) return undefined
+    const stored = this.stamp(record)
+    this.add('segmentChanges', stored)
+    for (const userId of record.userIds) {
+      if (record.change === 'add') segment.members.add(userId)
+      else segment.members.delete(userId)
+    }
+    segment.updated_at = stored.receivedAt
+    return segment.members.size
+  }
+
   addDropped(route: RouteName, subject: string, values: DroppedValue[]): void {
     for (const value of values) this.add('dropped', { seq: this.seq, route, subject, ...value })
   }
@@ -220,6 +293,8 @@ export class Store {
       memberships: totals.memberships,
       deletions: totals.deletions,
       segmentMessages: totals.segmentMessages,
+      segmentCreations: totals.segmentCreations,
+      segmentChanges: totals.segmentChanges,
       dropped: totals.dropped,
       requests: totals.requests
     }
@@ -230,10 +305,17 @@ export class Store {
     const groupProfiles = Object.fromEntries(
       [...this.groupProfiles].map(([id, group]) => [id, { attributes: group.attributes, members: [...group.members] }])
     )
+    const segments = Object.fromEntries(
+      [...this.segments].map(([id, { name, description, members }]) => [
+        id,
+        { name, description, members: [...members] }
+      ])
+    )
     const state: SimulatorState = {
       ...this.collections,
       users: Object.fromEntries(this.users),
       groupProfiles,
+      segments,
       counts: this.counts()
     }
     return JSON.parse(JSON.stringify(state)) as SimulatorState
@@ -244,6 +326,7 @@ export class Store {
     this.totals = emptyTotals()
     this.users.clear()
     this.groupProfiles.clear()
+    this.segments.clear()
     this.seq = 0
   }
 }

@@ -33,7 +33,7 @@ export const SIMULATOR_FLAGS_HELP = [
   '--slow-rate P         probability of sending the answer slowly (over --slow-ms, default 1000)',
   '--seed N              seed of the fault dice (same seed, same faults)',
   '--fault-routes R,...  inject faults only into these routes (userProfile, userEvents, groupProfile, groupUsers,',
-  '                      gdprDelete, segmentDirect, tags)',
+  '                      gdprDelete, segmentDirect, tags, segments, segmentAddUsers, segmentRemoveUsers)',
   '--reject-dropped      answer 400 for values Appcues would silently drop, instead of only recording them'
 ]
 

@@ -103,3 +103,29 @@ export function eraseUsers(request: RequestClient, settings: Settings, userIds: 
 export function sendSegmentMessage(request: RequestClient, settings: Settings, message: SegmentMessage) {
   return call(request, settings, appcuesUrls.segmentDirect(settings), { method: 'POST', json: message })
 }
+
+export function listSegments(request: RequestClient, settings: Settings) {
+  return call(request, settings, appcuesUrls.segments(settings), { method: 'GET' })
+}
+
+export function createSegment(
+  request: RequestClient,
+  settings: Settings,
+  segment: { name: string; description: string }
+) {
+  return call(request, settings, appcuesUrls.segments(settings), { method: 'POST', json: segment })
+}
+
+/** Adds (`membership` true) or removes (false) users of one Appcues segment in one request. */
+export function changeSegmentMembers(
+  request: RequestClient,
+  settings: Settings,
+  segmentId: string,
+  membership: boolean,
+  userIds: string[]
+) {
+  const url = membership
+    ? appcuesUrls.segmentAddUsers(settings, segmentId)
+    : appcuesUrls.segmentRemoveUsers(settings, segmentId)
+  return call(request, settings, url, { method: 'POST', json: { user_ids: userIds } })
+}

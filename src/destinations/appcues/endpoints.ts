@@ -132,6 +132,11 @@ export const appcuesUrls = {
     `${accountBase(settings)}/groups/${encodeId(groupId, 'Group ID')}/profile`,
   groupUsers: (settings: Settings, groupId: string) =>
     `${accountBase(settings)}/groups/${encodeId(groupId, 'Group ID')}/users`,
+  segments: (settings: Settings) => `${accountBase(settings)}/segments`,
+  segmentAddUsers: (settings: Settings, segmentId: string) =>
+    `${accountBase(settings)}/segments/${encodeId(segmentId, 'Appcues Segment ID')}/add_user_ids`,
+  segmentRemoveUsers: (settings: Settings, segmentId: string) =>
+    `${accountBase(settings)}/segments/${encodeId(segmentId, 'Appcues Segment ID')}/remove_user_ids`,
   gdprDelete: (settings: Settings) =>
     `${
       parseEndpointOverride(settings.endpoint) ?? GDPR_API_HOSTS[regionOf(settings)]

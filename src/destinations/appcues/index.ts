@@ -10,6 +10,7 @@ import pageView from './pageView'
 import identifyGroup from './identifyGroup'
 import deleteUser from './deleteUser'
 import send from './send'
+import syncAudience from './syncAudience'
 
 const onDelete: DestinationDefinition<Settings>['onDelete'] = (request, { payload, settings }) => {
   const ids = [...new Set([payload.userId, payload.anonymousId].filter((id): id is string => Boolean(id?.trim())))]
@@ -26,7 +27,7 @@ export const destination: DestinationDefinition<Settings> = {
   slug: 'actions-appcues',
   mode: 'cloud',
   description:
-    'Send your users, their traits, the events they trigger, the pages and screens they view, and the groups they belong to from Segment to Appcues, so that Appcues flows, surveys and announcements can target them. Users can also be erased from Appcues.',
+    'Send your users, their traits, the events they trigger, the pages and screens they view, and the groups they belong to from Segment to Appcues, so that Appcues flows, surveys and announcements can target them. Engage audiences can be kept in step with Appcues segments, and users can be erased from Appcues.',
   authentication: {
     scheme: 'custom',
     fields: settingsFields,
@@ -45,7 +46,8 @@ export const destination: DestinationDefinition<Settings> = {
     pageView,
     identifyGroup,
     deleteUser,
-    send
+    send,
+    syncAudience
   }
 }
 

@@ -4,6 +4,7 @@ import identifyUser from './identifyUser'
 import trackEvent from './trackEvent'
 import pageView from './pageView'
 import identifyGroup from './identifyGroup'
+import syncAudience, { AUDIENCE_CHANGES } from './syncAudience'
 
 export const presets: Preset[] = [
   {
@@ -40,5 +41,12 @@ export const presets: Preset[] = [
     subscribe: 'type = "group"',
     partnerAction: 'identifyGroup',
     mapping: defaultValues(identifyGroup.fields)
+  },
+  {
+    name: 'Engage Audience Changes',
+    type: 'automatic',
+    subscribe: AUDIENCE_CHANGES,
+    partnerAction: 'syncAudience',
+    mapping: defaultValues(syncAudience.fields)
   }
 ]

@@ -4,6 +4,10 @@ import type { JSONObject } from '@segment/actions-core'
 export const CALL_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'delete'] as const
 export type CallType = typeof CALL_TYPES[number]
 
+/** Engage audience changes, as Engage sends them to the Sync Audience action. */
+export const AUDIENCE_SAMPLES = ['audience entered', 'audience exited'] as const
+export type SampleName = CallType | typeof AUDIENCE_SAMPLES[number]
+
 const USER_ID = 'user-1042'
 const ANONYMOUS_ID = '7f3c9a52-2b1e-4c8d-9e0f-5a6b7c8d9e01'
 const GROUP_ID = 'acme-inc'
@@ -35,8 +39,28 @@ const common = (messageId: string): JSONObject => ({
   sentAt: SENT_AT
 })
 
-/** A realistic event of each call type, as Segment delivers it to a destination. */
-export function sampleEvents(): Record<CallType, JSONObject> {
+const AUDIENCE_KEY = 'trial_users_who_invited'
+
+/** An Engage "Audience Entered" or "Audience Exited" track call: the membership is the property named by the key. */
+const audienceChange = (entered: boolean): JSONObject => ({
+  type: 'track',
+  ...common(`engage-1714558530000-audience-${entered ? 'entered' : 'exited'}`),
+  event: entered ? 'Audience Entered' : 'Audience Exited',
+  properties: { audience_key: AUDIENCE_KEY, [AUDIENCE_KEY]: entered },
+  context: {
+    library: { name: 'unknown', version: 'unknown' },
+    personas: {
+      computation_class: 'audience',
+      computation_id: 'aud_2fXk9TrialInvited',
+      computation_key: AUDIENCE_KEY,
+      namespace: 'spa_w5d3',
+      space_id: 'spa_w5d3'
+    }
+  }
+})
+
+/** A realistic event of each call type, and Engage audience changes, as Segment delivers them to a destination. */
+export function sampleEvents(): Record<SampleName, JSONObject> {
   return {
     identify: {
       type: 'identify',
@@ -111,6 +135,8 @@ export function sampleEvents(): Record<CallType, JSONObject> {
       messageId: 'regulation-1714558530000-delete',
       timestamp: SENT_AT,
       context: { library: { name: 'unknown', version: 'unknown' } }
-    }
+    },
+    'audience entered': audienceChange(true),
+    'audience exited': audienceChange(false)
   }
 }

@@ -1,7 +1,7 @@
 import type { InputField } from '@segment/actions-core'
 import type { AnyDestination } from '../../load-destination'
 import { CALL_TYPES, sampleEvents } from './samples'
-import type { CallType } from './samples'
+import type { SampleName } from './samples'
 import type { PlaygroundSettingView } from './settings'
 
 type DependsOnConditions = NonNullable<InputField['depends_on']>
@@ -31,7 +31,7 @@ export interface PresetView {
   name: string
   mapping: Record<string, unknown>
   /** The call type of the preset's trigger, so that the page can load the matching sample. */
-  callType?: CallType
+  callType?: SampleName
   eventName?: string
 }
 
@@ -40,7 +40,7 @@ export interface ActionView {
   title: string
   description: string
   defaultSubscription?: string
-  callType?: CallType
+  callType?: SampleName
   eventName?: string
   fields: FieldView[]
   presets: PresetView[]
@@ -52,13 +52,14 @@ export interface PlaygroundSetup {
   /** Present when the destination handles Segment's privacy deletion requests (onDelete). */
   deletion?: { title: string; description: string }
   settings: PlaygroundSettingView[]
-  samples: Record<CallType, unknown>
+  samples: Record<SampleName, unknown>
   simulator?: { url: string; accountId: number }
   simulatorProblem?: string
 }
 
 /** The call type and event name a subscription such as `type = "track" and event = "User Deleted"` selects. */
-export function subscriptionSample(subscription: string | undefined): { callType?: CallType; eventName?: string } {
+export function subscriptionSample(subscription: string | undefined): { callType?: SampleName; eventName?: string } {
+  if (/computation_class\s*=\s*"audience"/.test(subscription ?? '')) return { callType: 'audience entered' }
   const type = /\btype\s*=\s*"([a-z]+)"/.exec(subscription ?? '')?.[1]
   const eventName = /\bevent\s*=\s*"([^"]+)"/.exec(subscription ?? '')?.[1]
   const callType = CALL_TYPES.find((candidate) => candidate === type)

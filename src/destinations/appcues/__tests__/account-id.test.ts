@@ -21,7 +21,13 @@ const events: Record<string, Partial<SegmentEvent>> = {
   pageView: { type: 'page', name: 'Pricing', properties: { url: 'https://example.com/pricing' } },
   identifyGroup: { type: 'group', groupId: 'g-1', traits: { name: 'Acme' } },
   deleteUser: { type: 'delete' },
-  send: { type: 'track', event: 'Invoice Paid', properties: { amount: 3 } }
+  send: { type: 'track', event: 'Invoice Paid', properties: { amount: 3 } },
+  syncAudience: {
+    type: 'track',
+    event: 'Audience Entered',
+    properties: { trial_users: true },
+    context: { personas: { computation_key: 'trial_users', computation_class: 'audience', computation_id: 'aud_1' } }
+  }
 }
 
 interface Exchange {
@@ -35,7 +41,7 @@ async function requestsOf(actionKey: string, settings: Settings): Promise<Exchan
   const record = (method: string) =>
     function (this: { req: { headers: Record<string, unknown> } }, uri: string, body: unknown) {
       exchanges.push({ method, url: `${String(this.req.headers.host)}${uri}`, body: JSON.stringify(body) })
-      return {}
+      return uri.endsWith('/segments') ? [{ id: 'seg-1', name: 'trial_users' }] : {}
     }
   const scope = nock(/appcues\.com/).persist()
   scope.get(/.*/).reply(200, record('GET'))

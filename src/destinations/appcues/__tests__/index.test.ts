@@ -12,6 +12,7 @@ import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import destination from '../index'
 import type { Settings } from '../generated-types'
 import { failure } from './__helpers__/failure'
+import { AUDIENCE_CHANGES } from '../syncAudience'
 
 const testDestination = createTestIntegration(destination)
 
@@ -49,7 +50,7 @@ describe('Appcues (Actions)', () => {
 
     it('has the actions of the design, including the live send action', () => {
       expect(Object.keys(destination.actions).sort()).toEqual(
-        ['deleteUser', 'identifyGroup', 'identifyUser', 'pageView', 'send', 'trackEvent'].sort()
+        ['deleteUser', 'identifyGroup', 'identifyUser', 'pageView', 'send', 'syncAudience', 'trackEvent'].sort()
       )
     })
 
@@ -383,7 +384,8 @@ describe('Appcues (Actions)', () => {
         ['Track Calls', 'automatic', 'trackEvent', 'type = "track"'],
         ['Page Calls', 'automatic', 'pageView', 'type = "page"'],
         ['Screen Calls', 'automatic', 'pageView', 'type = "screen"'],
-        ['Group Calls', 'automatic', 'identifyGroup', 'type = "group"']
+        ['Group Calls', 'automatic', 'identifyGroup', 'type = "group"'],
+        ['Engage Audience Changes', 'automatic', 'syncAudience', AUDIENCE_CHANGES]
       ])
     })
 

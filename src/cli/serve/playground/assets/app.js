@@ -10,7 +10,9 @@
     page: 'Page',
     screen: 'Screen',
     group: 'Group',
-    delete: 'Delete'
+    delete: 'Delete',
+    'audience entered': 'Audience Entered',
+    'audience exited': 'Audience Exited'
   }
 
   const state = { setup: null, selected: null, sample: null }

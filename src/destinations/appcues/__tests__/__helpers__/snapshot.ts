@@ -51,11 +51,15 @@ export async function requestsForTestData(seed: string, actionKey: string, requi
   mockEveryRequest()
   const event = createTestEvent({ properties: eventData })
   const settings = validSnapshotSettings(settingsData)
-  const responses = await createTestIntegration(destination).testAction(actionKey, {
-    event,
-    mapping: event.properties,
-    settings,
-    auth: undefined
-  })
-  return Promise.all(responses.map((response) => snapshotOf(response.request)))
+  const testDestination = createTestIntegration(destination)
+  const input = { event, mapping: event.properties, settings, auth: undefined }
+  try {
+    const responses = await testDestination.testAction(actionKey, input)
+    return Promise.all(responses.map((response) => snapshotOf(response.request)))
+  } catch (error) {
+    // An action may refuse the generated data (syncAudience needs an Engage audience event): the snapshot then shows
+    // the requests made before the refusal, and the refusal.
+    const requests = await Promise.all(testDestination.responses.map((response) => snapshotOf(response.request)))
+    return [...requests, { refused: `${(error as Error).name}: ${(error as Error).message}` }]
+  }
 }

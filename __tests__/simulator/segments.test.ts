@@ -1,0 +1,64 @@
+import { account, call, closeSimulators, simulator } from './helpers'
+
+afterEach(closeSimulators)
+
+describe('Appcues segments in the simulator', () => {
+  it('lists, creates, adds and removes users, and shows each segment’s members in the state', async () => {
+    const sim = await simulator()
+    const segments = `${account(sim)}/segments`
+    expect(await call(sim, 'GET', segments)).toMatchObject({ status: 200, body: [] })
+
+    const created = await call(sim, 'POST', segments, { name: 'trial_invited', description: 'Synced from Segment' })
+    expect(created).toMatchObject({ status: 201, body: { name: 'trial_invited', description: 'Synced from Segment' } })
+    const id = created.body.id as string
+    expect((await call(sim, 'GET', segments)).body).toEqual([created.body])
+
+    expect(await call(sim, 'POST', `${segments}/${id}/add_user_ids`, { user_ids: ['u1', 'u2', 'u3'] })).toMatchObject({
+      status: 200,
+      body: { id, user_count: 3 }
+    })
+    expect(
+      (await call(sim, 'POST', `${segments}/${id}/remove_user_ids`, { user_ids: ['u2', 'never-added'] })).status
+    ).toBe(200)
+
+    const state = (await call(sim, 'GET', '/_simulator/state')).body
+    expect(state.segments).toEqual({
+      [id]: { name: 'trial_invited', description: 'Synced from Segment', members: ['u1', 'u3'] }
+    })
+    expect(state.segmentChanges).toMatchObject([
+      { segmentId: id, change: 'add', userIds: ['u1', 'u2', 'u3'] },
+      { segmentId: id, change: 'remove', userIds: ['u2', 'never-added'] }
+    ])
+    expect(state.counts).toMatchObject({ segmentCreations: 1, segmentChanges: 2 })
+  })
+
+  it('checks the contract: a name to create, a non-empty list of ids, a segment that exists, the right method', async () => {
+    const sim = await simulator()
+    const segments = `${account(sim)}/segments`
+    const noName = await call(sim, 'POST', segments, { description: 'x' })
+    expect(noName.status).toBe(400)
+    expect(noName.body.detail).toContain('"name"')
+    expect((await call(sim, 'POST', segments, { name: '' })).status).toBe(400)
+    const id = (await call(sim, 'POST', segments, { name: 'a' })).body.id as string
+    expect((await call(sim, 'POST', `${segments}/${id}/add_user_ids`, { user_ids: [] })).status).toBe(400)
+    expect((await call(sim, 'POST', `${segments}/${id}/add_user_ids`, { users: ['u1'] })).status).toBe(400)
+    const missing = await call(sim, 'POST', `${segments}/nope/remove_user_ids`, { user_ids: ['u1'] })
+    expect(missing.status).toBe(404)
+    expect(missing.body.detail).toContain('"nope"')
+    expect((await call(sim, 'GET', `${segments}/${id}/add_user_ids`)).status).toBe(405)
+    expect((await call(sim, 'GET', segments, undefined, { auth: null })).status).toBe(401)
+    expect(sim.state().segments[id].members).toEqual([])
+  })
+
+  it('applies the rate limit and injected faults to the segment routes like the others', async () => {
+    const limited = await simulator({ rateLimit: 2 })
+    const replies = await Promise.all([1, 2, 3].map(() => call(limited, 'GET', `${account(limited)}/segments`)))
+    expect(replies.map((reply) => reply.status).sort()).toEqual([200, 200, 429])
+
+    const faulty = await simulator({ faults: { errorRates: { 503: 1 }, routes: ['segmentAddUsers'] } })
+    const segments = `${account(faulty)}/segments`
+    const id = (await call(faulty, 'POST', segments, { name: 'a' })).body.id as string
+    expect((await call(faulty, 'POST', `${segments}/${id}/add_user_ids`, { user_ids: ['u1'] })).status).toBe(503)
+    expect(faulty.state().segments[id].members).toEqual([])
+  })
+})
