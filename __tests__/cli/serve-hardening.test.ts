@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { measureRedaction } from '../../bench/redaction'
 import { DESTINATION_DIR } from '../../src/cli/load-destination'
 import { serve } from '../../src/cli/serve'
 import type { Serving } from '../../src/cli/serve'
@@ -196,6 +197,10 @@ describe('bounded, linear redaction (item 11)', () => {
       text: 'key <redacted>, "<redacted>" <redacted>==',
       url: 'https://<redacted>@proxy.example.com/<redacted>/users/kk?token=<redacted>&q=kiosk#k'
     })
+  })
+
+  it('the redaction bench runs (BENCH_QUICK size)', () => {
+    expect(measureRedaction(true)).toEqual([expect.objectContaining({ secrets: MAX_SETTINGS_KEYS, answerKb: 38 })])
   })
 })
 

@@ -114,13 +114,20 @@ export class Redactor {
   private readonly whole = new Set<string>()
   private readonly paired: string[] = []
   private matcher?: TextMatcher
+  /** How many strings the walk has changed so far. */
+  private changes = 0
 
   /** Adds the secrets among a request's settings (and auth); see `secretValues` for which and for the key limit. */
   addSettings(definition: AnyDestination, settings: unknown, auth?: unknown): this {
     const declared = definition.authentication?.fields ?? {}
     const own = typeof settings === 'object' && settings !== null ? settings : {}
     const pairable = Object.entries(own)
-      .filter(([key, value]) => key in declared && isSecretSetting(definition, key) && typeof value === 'string')
+      .filter(
+        ([key, value]) =>
+          Object.prototype.hasOwnProperty.call(declared, key) &&
+          isSecretSetting(definition, key) &&
+          typeof value === 'string'
+      )
       .map(([, value]) => value as string)
     return this.add(secretValues(definition, settings, auth), pairable)
   }
@@ -176,27 +183,35 @@ export class Redactor {
   private scrubString(text: string): string {
     if (this.whole.has(text)) return REDACTED
     if (/^https?:\/\//i.test(text)) return this.scrubText(this.scrubUrl(text))
-    const first = text.trimStart()[0]
-    if (first === '{' || first === '[') {
+    if (/^\s*[[{]/.test(text)) {
       // A JSON document held in a string (a request body): its values are checked as whole values too.
+      let parsed: unknown
       try {
-        const parsed = JSON.parse(text) as unknown
-        const scrubbed = this.walk(parsed)
-        return this.scrubText(JSON.stringify(scrubbed) === JSON.stringify(parsed) ? text : JSON.stringify(scrubbed))
+        parsed = JSON.parse(text)
       } catch {
         return this.scrubText(text)
       }
+      const before = this.changes
+      const scrubbed = this.walk(parsed)
+      return this.changes === before ? text : JSON.stringify(scrubbed)
     }
     return this.scrubText(text)
   }
 
   private walk(item: unknown): unknown {
-    if (typeof item === 'string') return this.scrubString(item)
+    if (typeof item === 'string') return this.changed(item, this.scrubString(item))
     if (Array.isArray(item)) return item.map((child) => this.walk(child))
     if (typeof item === 'object' && item !== null) {
-      return Object.fromEntries(Object.entries(item).map(([key, child]) => [this.scrubText(key), this.walk(child)]))
+      return Object.fromEntries(
+        Object.entries(item).map(([key, child]) => [this.changed(key, this.scrubText(key)), this.walk(child)])
+      )
     }
     return item
+  }
+
+  private changed(before: string, after: string): string {
+    if (after !== before) this.changes++
+    return after
   }
 
   /** A deep copy of a JSON value with every secret replaced by "<redacted>"; the result is still valid JSON. */

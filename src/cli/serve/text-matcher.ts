@@ -12,6 +12,8 @@ export class TextMatcher {
   private readonly fail: Int32Array
   /** The length of the longest pattern that ends at this node (0 for none). */
   private readonly longest: Int32Array
+  /** The root's children by code unit (0: none), since a scan spends most of its time at the root. */
+  private readonly fromRoot = new Int32Array(0x10000)
   steps = 0
 
   constructor(patterns: string[]) {
@@ -21,6 +23,7 @@ export class TextMatcher {
     this.fail = new Int32Array(capacity)
     this.longest = new Int32Array(capacity)
     for (const pattern of patterns) this.insert(pattern)
+    for (const [code, node] of this.children(0)) this.fromRoot[code] = node
     this.link()
   }
 
@@ -94,11 +97,11 @@ export class TextMatcher {
     let node = 0
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i)
-      let next = this.child(node, code)
+      let next = node === 0 ? this.fromRoot[code] || -1 : this.child(node, code)
       while (next === -1 && node !== 0) {
         this.steps++
         node = this.fail[node]
-        next = this.child(node, code)
+        next = node === 0 ? this.fromRoot[code] || -1 : this.child(node, code)
       }
       this.steps++
       node = next === -1 ? 0 : next

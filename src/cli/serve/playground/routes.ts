@@ -62,8 +62,10 @@ function serveAsset(pathname: string, response: ServerResponse): Promise<void> {
       response.writeHead(200, { ...PAGE_HEADERS, 'content-type': asset.type, 'content-length': content.length })
       response.end(content)
     },
-    (error: Error) => {
-      sendJson(response, 500, { error: `The playground page is missing from ${ASSETS_DIR}: ${error.message}` })
+    () => {
+      sendJson(response, 500, {
+        error: `The playground's ${asset.file} is missing from the installed package. Reinstall it (npm ci).`
+      })
     }
   )
 }
