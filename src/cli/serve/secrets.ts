@@ -119,6 +119,7 @@ export class Redactor {
 
   /** Adds the secrets among a request's settings (and auth); see `secretValues` for which and for the key limit. */
   addSettings(definition: AnyDestination, settings: unknown, auth?: unknown): this {
+    const values = secretValues(definition, settings, auth)
     const declared = definition.authentication?.fields ?? {}
     const own = typeof settings === 'object' && settings !== null ? settings : {}
     const pairable = Object.entries(own)
@@ -129,7 +130,7 @@ export class Redactor {
           typeof value === 'string'
       )
       .map(([, value]) => value as string)
-    return this.add(secretValues(definition, settings, auth), pairable)
+    return this.add(values, pairable)
   }
 
   /** Adds secret values; `pairable` ones may also appear joined as a Basic credential ("key:secret", base64). */
@@ -140,10 +141,6 @@ export class Redactor {
     }
     this.matcher = undefined
     return this
-  }
-
-  get size(): number {
-    return this.whole.size
   }
 
   private textMatcher(): TextMatcher {

@@ -101,7 +101,8 @@ function jsonRoute(
           error instanceof HttpError
             ? error.message
             : `The playground failed: ${(error as Error).message}. See the serve output.`
-        if (!response.headersSent) sendJson(response, status, { error: redactor.scrubText(message) })
+        const headers = error instanceof HttpError ? error.headers : {}
+        if (!response.headersSent) sendJson(response, status, { error: redactor.scrubText(message) }, headers)
         else response.end()
       }
     }
