@@ -119,7 +119,12 @@ describe('bounded, linear redaction (item 11)', () => {
     const answer = await call(serving.server.url, '/trackEvent', { body })
     expect(answer.status).toBe(400)
     expect(answer.json.error).toMatch(/1001 keys; at most 100 are accepted/)
-    // Nothing was sent to Appcues for it.
+    const run = await call(serving.server.url, '/playground/run', {
+      body: { kind: 'action', action: 'trackEvent', event: body.payload, mapping: {}, settings: body.settings }
+    })
+    expect(run.status).toBe(400)
+    expect(run.json.error).toMatch(/1001 keys; at most 100 are accepted/)
+    // Nothing was sent to Appcues for either.
     expect(sim.state().events.filter((event) => event.attributes.plan === 'many keys')).toEqual([])
   })
 
