@@ -5,7 +5,7 @@ import path from 'path'
 import nock from 'nock'
 import { DESTINATION_DIR } from '../../src/cli/load-destination'
 import { serve } from '../../src/cli/serve'
-import { scrub, scrubText } from '../../src/cli/serve/secrets'
+import { Redactor } from '../../src/cli/serve/secrets'
 import type { Serving } from '../../src/cli/serve'
 import { captureIO, copyDestination } from './__helpers__/destination-copy'
 import { call } from './__helpers__/http-client'
@@ -399,12 +399,12 @@ describe('secret scrubbing', () => {
       'Basic information about the account',
       'Authorization: Bearer abcDEF123456789'
     ].join(' | ')
-    const scrubbed = scrubText(text, [secret, 'user'])
+    const scrubbed = new Redactor().add([secret, 'user'], [secret, 'user']).scrubText(text)
     expect(scrubbed).not.toContain(secret)
     expect(scrubbed).not.toContain(encodeURIComponent(secret))
     expect(scrubbed).toContain('Basic information about the account')
     expect(scrubbed).toContain('Bearer <redacted>')
-    expect(scrub({ [secret]: [secret, 5] }, [secret])).toEqual({ '<redacted>': ['<redacted>', 5] })
+    expect(new Redactor().add([secret]).scrub({ [secret]: [secret, 5] })).toEqual({ '<redacted>': ['<redacted>', 5] })
   })
 })
 

@@ -25,10 +25,15 @@ const typedForms = [
 const availability = browserTestsRun()
 
 if (!availability.run) {
+  const { reason, skip } = availability
   // eslint-disable-next-line no-console
-  console.warn(availability.reason)
+  console.warn(reason)
   describe('the mapping playground in Chromium', () => {
-    it.skip(`is skipped: ${availability.reason ?? ''}`, () => undefined)
+    if (skip) it.skip(`is skipped: ${reason}`, () => undefined)
+    else
+      it('needs Chromium', () => {
+        throw new Error(reason)
+      })
   })
 } else {
   describe('the mapping playground in Chromium', () => {

@@ -1,3 +1,4 @@
+import type { ServerTimeouts } from '../cli/serve/timeouts'
 import { ROUTE_NAMES } from './routes'
 import type { RouteName } from './routes'
 
@@ -41,6 +42,8 @@ export interface SimulatorOptions {
   maxBodyBytes?: number
   /** Most records kept per collection (older ones are discarded, counts stay exact). Default unlimited. */
   maxRecords?: number
+  /** How long slow clients may take to send headers and body; tests make them small. */
+  timeouts?: Partial<ServerTimeouts>
 }
 
 export const DEFAULT_CREDENTIALS: SimulatorCredentials = {

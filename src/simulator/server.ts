@@ -1,6 +1,8 @@
-import http from 'http'
 import type { IncomingMessage, ServerResponse } from 'http'
 import type { AddressInfo } from 'net'
+import { guardRefusal, isLoopbackHost } from '../cli/serve/origins'
+import type { GuardRules } from '../cli/serve/origins'
+import { createTimedServer } from '../cli/serve/timeouts'
 import { BodyError, readBody } from './body'
 import { FaultInjector } from './faults'
 import type { FaultOptions, SimulatorCredentials, SimulatorOptions } from './options'
@@ -56,7 +58,11 @@ class Gate {
 interface Runtime extends PipelineContext {
   faults: FaultInjector
   gate: Gate
+  guard: GuardRules
 }
+
+/** Appcues' own host names, for a proxy or a hosts-file entry that sends them here (the region is read from them). */
+const APPCUES_HOSTS = ['api.appcues.com', 'api.eu.appcues.com', 'segment.appcues.com', 'segment.eu.appcues.com']
 
 function clientGone(req: IncomingMessage): boolean {
   return req.socket.destroyed
@@ -82,6 +88,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, runtime: Runtim
   const path = req.url ?? '/'
   const record = (status: number, extra: Partial<RequestRecord> = {}) =>
     runtime.store.addRequest({ at, method, path, status, ...extra })
+
+  // The rules of `serve`: no answer to a page that reached the port through DNS rebinding or from another origin.
+  const refused = guardRefusal(req, runtime.guard)
+  if (refused) {
+    await send(res, appcuesError(403, refused))
+    return
+  }
 
   if (path.startsWith('/_simulator/')) {
     await send(res, adminAnswer(method, path.split('?')[0], runtime))
@@ -150,9 +163,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     store: new Store(resolved.maxRecords),
     limiter: new SlidingWindowLimiter(resolved.rateLimit),
     faults: new FaultInjector(resolved.faults),
-    gate: new Gate()
+    gate: new Gate(),
+    guard: { loopbackOnly: isLoopbackHost(resolved.host), allowedOrigins: [], extraHosts: APPCUES_HOSTS }
   }
-  const server = http.createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, runtime).catch((error: Error) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' })
@@ -161,7 +175,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         res.destroy()
       }
     })
-  })
+  }
+  const server = createTimedServer(listener, options.timeouts)
   server.keepAliveTimeout = 5000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

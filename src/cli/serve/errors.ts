@@ -4,6 +4,7 @@ import { HTTPError } from '@segment/actions-core'
 export interface ErrorOutput {
   statusCode: number
   message: string
+  /** Always empty: a stack trace shows the machine's absolute paths, and the message says what went wrong. */
   stack: string[]
   fields?: Record<string, string>
   requestError: true
@@ -46,7 +47,7 @@ export function errorOutput(error: unknown): ErrorOutput {
   return {
     statusCode,
     message: typeof message === 'string' ? message : JSON.stringify(message),
-    stack: (err.stack ?? '').split('\n'),
+    stack: [],
     ...(fields ? { fields } : {}),
     requestError: true
   }

@@ -10,35 +10,33 @@ export class HttpError extends Error {
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-/** Past this many bytes beyond the limit, the server stops draining an oversized body and drops the connection. */
-const DRAIN_LIMIT_FACTOR = 8
+/**
+ * An oversized body is read to its end and thrown away, so that the client, still sending, gets its 413 answer.
+ * Past this many times the limit the server stops reading: it answers 413 and closes the connection.
+ */
+const DRAIN_LIMIT_FACTOR = 32
+
+function tooLargeError(limit: number, closing: boolean): HttpError {
+  return new HttpError(
+    413,
+    `The request body is larger than ${limit} bytes. Send fewer events per request (split a batch), or smaller ones.`,
+    closing ? { connection: 'close' } : {}
+  )
+}
 
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    let tooLarge = false
     request.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > limit * DRAIN_LIMIT_FACTOR) {
-        request.destroy()
-        return
-      }
-      if (size > limit) tooLarge = true
-      if (!tooLarge) chunks.push(chunk)
-    })
-    request.on('end', () => {
-      if (tooLarge) {
-        reject(
-          new HttpError(
-            413,
-            `The request body is larger than ${limit} bytes. Send fewer events per request (split a batch), or smaller ones.`
-          )
-        )
-      } else {
-        resolve(Buffer.concat(chunks))
+      if (size <= limit) chunks.push(chunk)
+      else if (size > limit * DRAIN_LIMIT_FACTOR) {
+        request.pause()
+        reject(tooLargeError(limit, true))
       }
     })
+    request.on('end', () => (size > limit ? reject(tooLargeError(limit, false)) : resolve(Buffer.concat(chunks))))
     request.on('error', reject)
   })
 }

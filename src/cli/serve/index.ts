@@ -4,6 +4,7 @@ import { isLoopbackHost } from './origins'
 import { apiRoutes } from './api-routes'
 import { startServer } from './server'
 import type { RunningServer, ServeRoute } from './server'
+import type { ServerTimeouts } from './timeouts'
 import { watchedDestination } from './source'
 import type { DestinationSource, SourceOptions } from './source'
 
@@ -14,6 +15,8 @@ export interface ServeSettings {
   host: string
   port: number
   bodyLimit?: number
+  /** How long slow clients may take to send a request (tests make them small). */
+  timeouts?: Partial<ServerTimeouts>
   /** Extra routes, such as a browser page at `GET /`. */
   routes?: ServeRoute[]
   /** Overrides how the destination is (re)loaded; tests use it. */
@@ -46,6 +49,7 @@ export async function serve(settings: ServeSettings, io: CommandIO): Promise<Ser
       host: settings.host,
       port: settings.port,
       bodyLimit: settings.bodyLimit,
+      timeouts: settings.timeouts,
       routes: settings.routes,
       loopbackOnly: loopback,
       log: io.stdout

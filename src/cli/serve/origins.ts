@@ -15,7 +15,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_NAMES.has(hostname) || hostname.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
-function hostnameOf(hostHeader: string): string {
+export function hostnameOf(hostHeader: string): string {
   try {
     return new URL(`http://${hostHeader}`).hostname
   } catch {
@@ -23,17 +23,34 @@ function hostnameOf(hostHeader: string): string {
   }
 }
 
-/** Why the server refuses a request (DNS rebinding, foreign web origins), or undefined when it may proceed. */
-export function refusal(request: IncomingMessage, loopbackOnly: boolean): string | undefined {
+export interface GuardRules {
+  /** Refuse requests whose Host is not a loopback name (DNS rebinding); off when the server listens elsewhere. */
+  loopbackOnly: boolean
+  /** Web origins other than the server's own that may call it from a browser. */
+  allowedOrigins: string[]
+  /** Host names accepted besides the loopback ones. */
+  extraHosts?: string[]
+}
+
+/** Why a local server refuses a request (DNS rebinding, foreign web origins), or undefined when it may proceed. */
+export function guardRefusal(request: IncomingMessage, rules: GuardRules): string | undefined {
   const host = request.headers.host ?? ''
-  if (loopbackOnly && !isLoopbackHost(hostnameOf(host))) {
+  const hostname = hostnameOf(host)
+  if (rules.loopbackOnly && !isLoopbackHost(hostname) && !rules.extraHosts?.includes(hostname.toLowerCase())) {
     return `This server answers only requests addressed to localhost or 127.0.0.1, not to "${host}".`
   }
   const origin = request.headers.origin
-  if (origin !== undefined && !ALLOWED_ORIGINS.includes(origin) && origin !== `http://${host}`) {
-    return `Requests from the web page origin ${origin} are refused; only Segment's Actions Tester and pages served here may call this server.`
+  if (origin !== undefined && !rules.allowedOrigins.includes(origin) && origin !== `http://${host}`) {
+    return `Requests from the web page origin ${origin} are refused; only pages served by this server${
+      rules.allowedOrigins.length > 0 ? " and Segment's Actions Tester" : ''
+    } may call it.`
   }
   return undefined
+}
+
+/** serve's rules: loopback Host names (when listening on loopback), Segment's Actions Tester and its own pages. */
+export function refusal(request: IncomingMessage, loopbackOnly: boolean): string | undefined {
+  return guardRefusal(request, { loopbackOnly, allowedOrigins: ALLOWED_ORIGINS })
 }
 
 /** CORS headers for an allowed cross-origin caller (never a wildcard). */

@@ -1,23 +1,52 @@
 import type { AnyDestination } from '../load-destination'
+import { HttpError } from './http'
+import { TextMatcher } from './text-matcher'
 
 const REDACTED = '<redacted>'
+
+/**
+ * Secrets at least this long are also replaced inside longer text (error messages, echoed bodies, log lines).
+ * Shorter ones (a test key such as "k") would match ordinary words, so they are replaced only where they stand
+ * as a whole value: a JSON string, a header value, a URL's user name, password, path segment or query value.
+ */
+export const MIN_SUBSTRING_SECRET = 8
+
+/** Longer values are still replaced as whole values, but not searched for inside text (no credential is this long). */
+export const MAX_SUBSTRING_SECRET = 4096
+
+/** The most keys a request's settings (and `auth`) object may have: a destination declares a handful. */
+export const MAX_SETTINGS_KEYS = 100
 
 /** Setting keys that look secret even when not typed `password` (the monorepo's secret-field pattern, widened). */
 const SECRET_KEY = /(key|token|secret|password|passwd|code|auth|credential|bearer)/i
 
+/** Whether the destination's setting (or a setting of that name it does not declare) holds a secret. */
+export function isSecretSetting(definition: AnyDestination, key: string): boolean {
+  return definition.authentication?.fields?.[key]?.type === 'password' || SECRET_KEY.test(key)
+}
+
+function keysOf(value: unknown): string[] {
+  return typeof value === 'object' && value !== null ? Object.keys(value) : []
+}
+
 /**
  * The values a response must never show: every setting the destination marks `password`, every setting whose key
- * looks secret, and every string in the `auth` object (OAuth tokens).
+ * looks secret, and every string in the `auth` object (OAuth tokens). A settings object with more than
+ * MAX_SETTINGS_KEYS keys is refused (400), so that the work of redacting stays small.
  */
 export function secretValues(definition: AnyDestination, settings: unknown, auth?: unknown): string[] {
-  const fields = definition.authentication?.fields ?? {}
+  const count = keysOf(settings).length + keysOf(auth).length
+  if (count > MAX_SETTINGS_KEYS) {
+    throw new HttpError(
+      400,
+      `The settings have ${count} keys; at most ${MAX_SETTINGS_KEYS} are accepted. Send only the destination's settings (the keys of its authentication fields).`
+    )
+  }
   const values: string[] = []
   if (typeof settings === 'object' && settings !== null) {
     for (const [key, value] of Object.entries(settings)) {
-      const secret = fields[key]?.type === 'password' || SECRET_KEY.test(key)
-      if (secret && (typeof value === 'string' || typeof value === 'number') && String(value) !== '') {
-        values.push(String(value))
-      }
+      const text = typeof value === 'string' || typeof value === 'number' ? String(value) : ''
+      if (text !== '' && isSecretSetting(definition, key)) values.push(text)
     }
   }
   if (typeof auth === 'object' && auth !== null) {
@@ -26,23 +55,36 @@ export function secretValues(definition: AnyDestination, settings: unknown, auth
   return values
 }
 
+const base64 = (text: string) => Buffer.from(text).toString('base64').replace(/=+$/, '')
+
 /**
- * Every form in which a secret may show up in text: as it is, JSON-escaped, URL-encoded and base64-encoded, alone
- * or as the user:password pair of a Basic authorization.
+ * The forms in which a long secret may show up inside text: as it is, JSON-escaped, URL-encoded and
+ * base64-encoded, alone or as the user:password pair of a Basic authorization with another of the secrets.
+ * Pairs are formed among the first `paired` secrets only (the destination's own settings), so the number of
+ * forms grows linearly with the number of secrets.
  */
-function secretForms(secrets: string[]): string[] {
+function substringForms(secrets: string[]): string[] {
+  const long = (secret: string) => secret.length >= MIN_SUBSTRING_SECRET && secret.length <= MAX_SUBSTRING_SECRET
   const forms = new Set<string>()
-  const base64 = (text: string) => Buffer.from(text).toString('base64').replace(/=+$/, '')
-  for (const secret of secrets) {
+  for (const secret of secrets.filter(long)) {
     forms.add(secret)
     forms.add(JSON.stringify(secret).slice(1, -1))
     forms.add(encodeURIComponent(secret))
     forms.add(base64(secret))
     forms.add(base64(`${secret}:`))
-    for (const other of secrets) forms.add(base64(`${secret}:${other}`))
   }
-  // Longest first, so that a secret containing another is replaced whole.
-  return [...forms].filter((form) => form !== '').sort((a, b) => b.length - a.length)
+  return [...forms]
+}
+
+function pairForms(paired: string[]): string[] {
+  const forms: string[] = []
+  const long = (secret: string) => secret.length >= MIN_SUBSTRING_SECRET && secret.length <= MAX_SUBSTRING_SECRET
+  for (const user of paired) {
+    for (const password of paired) {
+      if (user !== password && (long(user) || long(password))) forms.push(base64(`${user}:${password}`))
+    }
+  }
+  return forms
 }
 
 /** Credentials in authorization-style text ("Basic dXNlcjpwYXNz", "Bearer eyJhbGciOi…"), whoever sent them. */
@@ -53,26 +95,127 @@ function looksLikeToken(word: string): boolean {
   return /[0-9+/=]/.test(word) || (/[a-z]/.test(word) && /[A-Z]/.test(word.slice(1)))
 }
 
-export function scrubText(text: string, secrets: string[]): string {
-  let result = text.replace(CREDENTIAL, (match, scheme: string, token: string) =>
-    looksLikeToken(token) ? `${scheme} ${REDACTED}` : match
-  )
-  for (const form of secretForms(secrets)) result = result.split(form).join(REDACTED)
-  return result
+function decodeOrKeep(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
 }
 
-/** A deep copy of a JSON value with every secret replaced by "<redacted>" in its strings and keys. */
-export function scrub<T>(value: T, secrets: string[]): T {
-  if (secrets.length === 0) return value
-  const walk = (item: unknown): unknown => {
-    if (typeof item === 'string') return scrubText(item, secrets)
-    if (Array.isArray(item)) return item.map(walk)
+/** How many secrets of the destination's own settings may be paired as Basic credentials. */
+const MAX_PAIRED = 8
+
+/**
+ * Redacts the secrets of one request from what the server answers and logs. Secrets are added as the request is
+ * read; the text matcher is built once, on first use after an addition.
+ */
+export class Redactor {
+  private readonly whole = new Set<string>()
+  private readonly paired: string[] = []
+  private matcher?: TextMatcher
+  /** How many strings the walk has changed so far. */
+  private changes = 0
+
+  /** Adds the secrets among a request's settings (and auth); see `secretValues` for which and for the key limit. */
+  addSettings(definition: AnyDestination, settings: unknown, auth?: unknown): this {
+    const values = secretValues(definition, settings, auth)
+    const declared = definition.authentication?.fields ?? {}
+    const own = typeof settings === 'object' && settings !== null ? settings : {}
+    const pairable = Object.entries(own)
+      .filter(
+        ([key, value]) =>
+          Object.prototype.hasOwnProperty.call(declared, key) &&
+          isSecretSetting(definition, key) &&
+          typeof value === 'string'
+      )
+      .map(([, value]) => value as string)
+    return this.add(values, pairable)
+  }
+
+  /** Adds secret values; `pairable` ones may also appear joined as a Basic credential ("key:secret", base64). */
+  add(values: string[], pairable: string[] = []): this {
+    for (const value of values) if (value !== '') this.whole.add(value)
+    for (const value of pairable) {
+      if (value !== '' && !this.paired.includes(value) && this.paired.length < MAX_PAIRED) this.paired.push(value)
+    }
+    this.matcher = undefined
+    return this
+  }
+
+  private textMatcher(): TextMatcher {
+    this.matcher ??= new TextMatcher([...substringForms([...this.whole]), ...pairForms(this.paired)])
+    return this.matcher
+  }
+
+  /** Text with authorization tokens and long secrets replaced (short secrets are left: they could be any word). */
+  scrubText(text: string): string {
+    const withoutTokens = text.replace(CREDENTIAL, (match, scheme: string, token: string) =>
+      looksLikeToken(token) ? `${scheme} ${REDACTED}` : match
+    )
+    return this.whole.size === 0 ? withoutTokens : this.textMatcher().replace(withoutTokens, REDACTED)
+  }
+
+  /** A URL with every user name, password, path segment or query value that is a secret replaced. */
+  private scrubUrl(url: string): string {
+    const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/i.exec(url)
+    if (!match) return url
+    const [, scheme, authority, path, query = '', fragment = ''] = match
+    const at = authority.lastIndexOf('@')
+    const host = at === -1 ? authority : `${REDACTED}@${authority.slice(at + 1)}`
+    const segments = path.split('/').map((segment) => (this.whole.has(decodeOrKeep(segment)) ? REDACTED : segment))
+    const parameters = query
+      .slice(1)
+      .split('&')
+      .map((parameter) => {
+        const equals = parameter.indexOf('=')
+        if (equals === -1) return parameter
+        return this.whole.has(decodeOrKeep(parameter.slice(equals + 1)))
+          ? `${parameter.slice(0, equals)}=${REDACTED}`
+          : parameter
+      })
+    return `${scheme}${host}${segments.join('/')}${query ? `?${parameters.join('&')}` : ''}${fragment}`
+  }
+
+  private scrubString(text: string): string {
+    if (this.whole.has(text)) return REDACTED
+    if (/^https?:\/\//i.test(text)) return this.scrubText(this.scrubUrl(text))
+    if (/^\s*[[{]/.test(text)) {
+      // A JSON document held in a string (a request body): its values are checked as whole values too.
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        return this.scrubText(text)
+      }
+      const before = this.changes
+      const scrubbed = this.walk(parsed)
+      return this.changes === before ? text : JSON.stringify(scrubbed)
+    }
+    return this.scrubText(text)
+  }
+
+  private walk(item: unknown): unknown {
+    if (typeof item === 'string') return this.changed(item, this.scrubString(item))
+    if (Array.isArray(item)) return item.map((child) => this.walk(child))
     if (typeof item === 'object' && item !== null) {
-      return Object.fromEntries(Object.entries(item).map(([key, child]) => [scrubText(key, secrets), walk(child)]))
+      return Object.fromEntries(
+        Object.entries(item).map(([key, child]) => [this.changed(key, this.scrubText(key)), this.walk(child)])
+      )
     }
     return item
   }
-  return walk(JSON.parse(JSON.stringify(value) ?? 'null')) as T
+
+  private changed(before: string, after: string): string {
+    if (after !== before) this.changes++
+    return after
+  }
+
+  /** A deep copy of a JSON value with every secret replaced by "<redacted>"; the result is still valid JSON. */
+  scrub<T>(value: T): T {
+    if (this.whole.size === 0) return value
+    return this.walk(JSON.parse(JSON.stringify(value) ?? 'null')) as T
+  }
 }
 
 export { REDACTED }

@@ -1,11 +1,12 @@
-import http from 'http'
 import type { IncomingMessage, ServerResponse } from 'http'
 import type { AddressInfo } from 'net'
 import type { AnyDestination } from '../load-destination'
 import { apiRoutes } from './api-routes'
 import { DEFAULT_BODY_LIMIT, HttpError, readJsonObject, sendJson } from './http'
 import { corsHeaders, refusal } from './origins'
-import { scrub, scrubText, secretValues } from './secrets'
+import { Redactor } from './secrets'
+import { createTimedServer } from './timeouts'
+import type { ServerTimeouts } from './timeouts'
 import type { DestinationSource } from './source'
 
 export interface ServeContext {
@@ -31,6 +32,8 @@ export interface ServeOptions {
   routes?: ServeRoute[]
   /** Refuse requests whose Host is not a loopback name (on by default; the command turns it off for other hosts). */
   loopbackOnly?: boolean
+  /** How long slow clients may take to send headers and body (small values in tests). */
+  timeouts?: Partial<ServerTimeouts>
 }
 
 function routeList(routes: Array<{ method: string; path: string }>): string {
@@ -39,7 +42,7 @@ function routeList(routes: Array<{ method: string; path: string }>): string {
 
 /** What one request has learnt so far, for its log line and for scrubbing an unexpected failure. */
 interface Exchange {
-  secrets: string[]
+  redactor: Redactor
   note?: string
 }
 
@@ -74,32 +77,32 @@ export function createRequestListener(options: ServeOptions) {
       return sendJson(response, 405, { error: `Use ${route.method} for ${pathname}.` }, headers)
     }
     const body = method === 'POST' ? await readJsonObject(request, limit) : {}
-    exchange.secrets = secretValues(definition, route.settingsOf(body), body.auth)
+    exchange.redactor.addSettings(definition, route.settingsOf(body), body.auth)
     const answer = await route.handler(body)
     exchange.note = answer.note
-    sendJson(response, answer.status, scrub(answer.body, exchange.secrets), cors)
+    sendJson(response, answer.status, exchange.redactor.scrub(answer.body), cors)
   }
 
   return (request: IncomingMessage, response: ServerResponse): void => {
     const started = process.hrtime.bigint()
-    const exchange: Exchange = { secrets: [] }
-    response.once('finish', () => {
+    const exchange: Exchange = { redactor: new Redactor() }
+    response.once('close', () => {
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6)
       const where = new URL(request.url ?? '/', 'http://localhost').pathname
       const note = exchange.note === undefined ? '' : ` (${exchange.note})`
-      options.log(
-        scrubText(`${response.statusCode} ${request.method ?? ''} ${where} - ${ms}ms${note}`, exchange.secrets)
-      )
+      const status = response.writableFinished ? String(response.statusCode) : 'closed before an answer:'
+      options.log(exchange.redactor.scrubText(`${status} ${request.method ?? ''} ${where} - ${ms}ms${note}`))
     })
     handle(request, response, exchange).catch((error: Error) => {
       if (error instanceof HttpError) {
+        if (error.status === 413) exchange.note = 'request body too large'
         if (!response.headersSent) sendJson(response, error.status, { error: error.message }, error.headers)
       } else if (response.headersSent) {
         exchange.note = `unexpected server error: ${error.message}`
         response.end()
       } else {
         exchange.note = `unexpected server error: ${error.message}`
-        const message = scrubText(`The server failed: ${error.message}. See the serve output.`, exchange.secrets)
+        const message = exchange.redactor.scrubText(`The server failed: ${error.message}. See the serve output.`)
         sendJson(response, 500, { error: message })
       }
     })
@@ -114,7 +117,7 @@ export interface RunningServer {
 
 /** Starts listening (port 0 picks a free port) and resolves once the server accepts connections. */
 export function startServer(options: ServeOptions & { host: string; port: number }): Promise<RunningServer> {
-  const server = http.createServer(createRequestListener(options))
+  const server = createTimedServer(createRequestListener(options), options.timeouts)
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'http'
 import { startSimulator } from '../../../simulator'
 import type { Simulator } from '../../../simulator'
 import { DEFAULT_BODY_LIMIT, HttpError, readJsonObject, sendJson } from '../http'
-import { scrub, scrubText, secretValues } from '../secrets'
+import { Redactor } from '../secrets'
 import type { ServeContext, ServeRoute } from '../server'
 import { parseRunRequest, runPlayground } from './run'
 import { settingsForRun, settingsView } from './settings'
@@ -62,8 +62,10 @@ function serveAsset(pathname: string, response: ServerResponse): Promise<void> {
       response.writeHead(200, { ...PAGE_HEADERS, 'content-type': asset.type, 'content-length': content.length })
       response.end(content)
     },
-    (error: Error) => {
-      sendJson(response, 500, { error: `The playground page is missing from ${ASSETS_DIR}: ${error.message}` })
+    () => {
+      sendJson(response, 500, {
+        error: `The playground's ${asset.file} is missing from the installed package. Reinstall it (npm ci).`
+      })
     }
   )
 }
@@ -82,24 +84,25 @@ function jsonRoute(
   answer: (
     request: IncomingMessage,
     context: ServeContext,
-    secrets: string[]
+    redactor: Redactor
   ) => Promise<{ status: number; body: unknown }>
 ): ServeRoute {
   return {
     method,
     path: routePath,
     handle: async (request, response, context) => {
-      const secrets: string[] = []
+      const redactor = new Redactor()
       try {
-        const { status, body } = await answer(request, context, secrets)
-        sendJson(response, status, scrub(body, secrets))
+        const { status, body } = await answer(request, context, redactor)
+        sendJson(response, status, redactor.scrub(body))
       } catch (error) {
         const status = error instanceof HttpError ? error.status : 500
         const message =
           error instanceof HttpError
             ? error.message
             : `The playground failed: ${(error as Error).message}. See the serve output.`
-        if (!response.headersSent) sendJson(response, status, { error: scrubText(message, secrets) })
+        const headers = error instanceof HttpError ? error.headers : {}
+        if (!response.headersSent) sendJson(response, status, { error: redactor.scrubText(message) }, headers)
         else response.end()
       }
     }
@@ -144,14 +147,14 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     return { status: 200, body: view }
   })
 
-  const run = jsonRoute('POST', '/playground/run', async (request, context, secrets) => {
+  const run = jsonRoute('POST', '/playground/run', async (request, context, redactor) => {
     requireJson(request)
     const body = await readJsonObject(request, limit)
     const running = await simulator()
     const target = running && { url: running.url, credentials: running.credentials, state: () => running.state() }
     const given = typeof body.settings === 'object' && body.settings !== null ? body.settings : {}
-    secrets.push(...secretValues(context.definition, given))
-    secrets.push(...secretValues(context.definition, settingsForRun(body.settings, target).settings))
+    redactor.addSettings(context.definition, given)
+    redactor.addSettings(context.definition, settingsForRun(body.settings, target).settings)
     const result = await runPlayground(context.definition, parseRunRequest(body, context.definition), target)
     return { status: 200, body: result }
   })

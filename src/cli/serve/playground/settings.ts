@@ -1,7 +1,7 @@
 import type { GlobalSetting, JSONObject } from '@segment/actions-core'
 import type { AnyDestination } from '../../load-destination'
 import { HttpError } from '../http'
-import { secretValues } from '../secrets'
+import { isSecretSetting } from '../secrets'
 
 /** The simulator the playground sends to by default: where it listens and the (made-up) credentials it accepts. */
 export interface SimulatorTarget {
@@ -31,7 +31,7 @@ export interface PlaygroundSettingView {
 }
 
 function isSecret(key: string, setting: GlobalSetting, definition: AnyDestination): boolean {
-  return setting.type === 'password' || secretValues(definition, { [key]: 'x' }).length > 0
+  return setting.type === 'password' || isSecretSetting(definition, key)
 }
 
 /** The settings form: every setting with its label and description; the simulator is the default target. */
