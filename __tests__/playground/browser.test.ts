@@ -204,6 +204,8 @@ if (!availability.run) {
       expect(await shownExchanges(page)).toEqual([
         { method: 'GET', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '200 OK' },
         { method: 'POST', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '201 Created' },
+        // One event at a time re-reads the list after creating, in case a parallel event created one too.
+        { method: 'GET', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '200 OK' },
         { method: 'POST', url: expect.stringMatching(/\/segments\/seg_\d+\/add_user_ids$/), status: '200 OK' }
       ])
       await page.click('#samples [data-sample="audience exited"]')

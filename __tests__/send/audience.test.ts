@@ -83,6 +83,28 @@ describe('send Engage audience changes into the simulator', () => {
     expect(state.counts.segmentCreations).toBe(2)
   }, 30_000)
 
+  it('puts each audience in one segment when events go one at a time in parallel and race to create it', async () => {
+    const audiences = ['trial_users', 'power_users']
+    // Each user changes once per audience, so the outcome does not depend on the order of parallel deliveries.
+    const changes = Array.from({ length: 120 }, (_, n) =>
+      audienceChange(`user-${Math.floor(n / 2)}`, audiences[n % 2], n % 3 !== 0, n % 4 < 2, n)
+    )
+    const input = path.join(tempDir(), 'audience.jsonl')
+    fs.writeFileSync(input, changes.map((change) => JSON.stringify(change)).join('\n') + '\n')
+
+    const { result } = await send([input, ...fast, '--batch-size', '1', '--concurrency', '10', '--sim-latency', '5-30'])
+
+    expect(result.exitCode).toBe(0)
+    expect(result.summary).toMatchObject({ read: 120, delivered: 120, failed: 0 })
+    // Parallel first events may each create a segment; all of them then use the first one listed, the others stay empty.
+    const firstByName: Record<string, string[]> = {}
+    for (const segment of Object.values(result.simulatorState!.segments)) {
+      if (firstByName[segment.name]) expect(segment.members).toEqual([])
+      else firstByName[segment.name] = [...segment.members].sort()
+    }
+    expect(firstByName).toEqual(expectedMembers(changes as unknown as AudienceEvent[]))
+  }, 60_000)
+
   it('keeps every segment exact over 1,500 shuffled changes in small batches while Appcues fails and drops requests', async () => {
     const random = seededRandom(13)
     const audiences = ['trial_users', 'power_users', 'churn_risk']
@@ -110,7 +132,10 @@ describe('send Engage audience changes into the simulator', () => {
       '--sim-fault-routes',
       'segments,segmentAddUsers,segmentRemoveUsers',
       '--sim-seed',
-      '5'
+      '5',
+      // A batch needs its list and its add or remove to succeed in one attempt: at these fault rates, give it time.
+      '--max-retries',
+      '10'
     ])
 
     expect(result.exitCode).toBe(0)

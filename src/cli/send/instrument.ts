@@ -206,6 +206,7 @@ export class RequestInstrument {
     const wrapped = async (url: string, options?: RequestOptions): Promise<ModifiedResponse> => {
       const context = this.storage.getStore()
       const key = requestKey(url, options)
+      if ((options?.method ?? 'GET').toUpperCase() === 'GET') return this.read(request, url, options, context)
       const earlier = context?.succeeded.get(key)
       if (earlier) return earlier
       const fingerprint = context?.journal ? callFingerprint(journalKey(url, options)) : undefined
@@ -226,6 +227,24 @@ export class RequestInstrument {
     return wrapped as RequestClient
   }
 
+  /**
+   * A read changes nothing in Appcues and its answer may change (a segment list after a segment was created), so it is
+   * always sent: never answered from memory, nor recorded in the checkpoint.
+   */
+  private async read(
+    request: RequestClient,
+    url: string,
+    options: RequestOptions | undefined,
+    context: UnitContext | undefined
+  ): Promise<ModifiedResponse> {
+    await this.inFlight?.acquire()
+    try {
+      return await this.send(request, url, options, undefined, context, undefined)
+    } finally {
+      this.inFlight?.release()
+    }
+  }
+
   private sending(context: UnitContext, key: string, fingerprint: string | undefined): void {
     if (!context.batch) return
     const batched = context.batch.get(key) ?? { sent: 0, succeeded: 0, fingerprint }
@@ -243,24 +262,25 @@ export class RequestInstrument {
     }
   }
 
+  /** Sends one request; with a `key`, a success is remembered for the unit (reads have none). */
   private async send(
     request: RequestClient,
     url: string,
     options: RequestOptions | undefined,
-    key: string,
+    key: string | undefined,
     context: UnitContext | undefined,
     fingerprint: string | undefined
   ): Promise<ModifiedResponse> {
     await this.limiter.take()
     this.counters.requests++
     if (context) {
-      this.sending(context, key, fingerprint)
+      if (key !== undefined) this.sending(context, key, fingerprint)
       context.lastUrl = url
     }
     const response = await request(url, options)
     if (context) {
       context.lastStatus = response.status
-      if (response.status >= 200 && response.status < 300) {
+      if (key !== undefined && response.status >= 200 && response.status < 300) {
         this.answered(context, key, response)
         if (fingerprint) context.journal?.record(fingerprint)
       }

@@ -150,7 +150,7 @@ const action: ActionDefinition<Settings, Payload> = {
   },
   perform: async (request, { payload, settings, audienceMembership }) => {
     const change = readChange(payload, audienceMembership)
-    const segmentId = await new SegmentDirectory(request, settings).idFor(change.target, change.membership)
+    const segmentId = await new SegmentDirectory(request, settings, true).idFor(change.target, change.membership)
     if (segmentId === undefined) return { message: nothingToRemove(describeTarget(change.target)) }
     return sendMembers(request, settings, change.target, segmentId, change.membership, [change.userId])
   },

@@ -30,7 +30,16 @@ export class SegmentDirectory {
   private listing?: Promise<AppcuesSegment[]>
   private readonly created = new Map<string, Promise<string>>()
 
-  constructor(private readonly request: RequestClient, private readonly settings: Settings) {}
+  /**
+   * With `recheckAfterCreate`, a created segment is looked up again in the list. Events delivered one at a time run
+   * in parallel and may each create a segment with the same name; all of them then use the first one listed, so that
+   * the audience's users end up in one segment. A batch creates each segment once and skips the extra request.
+   */
+  constructor(
+    private readonly request: RequestClient,
+    private readonly settings: Settings,
+    private readonly recheckAfterCreate = false
+  ) {}
 
   /** The segments of the account, listed on first use. */
   segments(): Promise<AppcuesSegment[]> {
@@ -74,11 +83,12 @@ export class SegmentDirectory {
       name,
       description: segmentDescription(audienceKey)
     })
-    const id = segmentIdFromCreateAnswer(answer.data ?? answer.content)
+    const answered = segmentIdFromCreateAnswer(answer.data ?? answer.content)
+    if (answered && !this.recheckAfterCreate) return answered
+    // The list also finds the ID when the answer had none (Appcues has not confirmed the answer's shape).
+    const first = (await this.list()).find((segment) => segment.name === name)
+    const id = first?.id ?? answered
     if (id) return id
-    // The answer named no id (Appcues has not confirmed its shape): the segment list says which id it got.
-    const found = (await this.list()).find((segment) => segment.name === name)
-    if (found) return found.id
     throw new RetryableError(
       `Appcues accepted the new segment "${name}" but did not return its ID, and the segment is not in the segment list yet; the events will be retried.`,
       503

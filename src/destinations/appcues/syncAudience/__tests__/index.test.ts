@@ -149,6 +149,9 @@ describe('Appcues.syncAudience', () => {
           return body.name === AUDIENCE && /Segment/.test(body.description) && body.description.includes(AUDIENCE)
         })
         .reply(201, { id: 'seg-new', name: AUDIENCE })
+      nock(API)
+        .get(SEGMENTS)
+        .reply(200, [{ id: 'seg-new', name: AUDIENCE }])
       const add = nock(API)
         .post(`${SEGMENTS}/seg-new/add_user_ids`, { user_ids: ['u1'] })
         .reply(200, {})
@@ -157,6 +160,34 @@ describe('Appcues.syncAudience', () => {
 
       expect(create.isDone()).toBe(true)
       expect(add.isDone()).toBe(true)
+    })
+
+    it('makes events delivered in parallel that each created the segment use the first one listed', async () => {
+      const created: Array<{ id: string; name: string }> = []
+      nock(API)
+        .get(SEGMENTS)
+        .times(4)
+        .reply(200, () => created)
+      nock(API)
+        .post(SEGMENTS)
+        .times(2)
+        .reply(201, () => {
+          const segment = { id: `seg-${created.length + 1}`, name: AUDIENCE }
+          created.push(segment)
+          return segment
+        })
+      const adds: string[] = []
+      nock(API)
+        .post(/\/segments\/[^/]+\/add_user_ids$/)
+        .times(2)
+        .reply(200, (uri) => {
+          adds.push(uri.split('/')[5])
+          return {}
+        })
+
+      await Promise.all([run(audienceTrack('u1', true)), run(audienceTrack('u2', true))])
+
+      expect(adds).toEqual(['seg-1', 'seg-1'])
     })
 
     it('uses the mapped segment name instead of the audience key', async () => {
