@@ -7,7 +7,7 @@ import { PassThrough } from 'stream'
 import { defaultValues } from '@segment/actions-core'
 import { mixedStream } from '../../bench/lib/stream'
 import destination from '../../src/destinations/appcues'
-import { parseSendArgs, SEND_HELP } from '../../src/cli/send'
+import { parseSendArgs, sendHelp } from '../../src/cli/send'
 import type { SendSummary } from '../../src/cli/send'
 import type { Simulator, SimulatorState } from '../../src/simulator'
 import { closeSimulators, simulator } from '../simulator/helpers'
@@ -124,7 +124,7 @@ describe('send --batch-size', () => {
       '--batch-size must be a whole number from 1 to 1000, got 0.'
     )
     expect(() => parseSendArgs([EXAMPLE, '--batch-size', '1001'])).toThrow('from 1 to 1000')
-    expect(SEND_HELP.join('\n')).toMatch(/--batch-size N .*\n.*default 100/)
+    expect(sendHelp().join('\n')).toMatch(/--batch-size <N> [^-]*default 100/)
   })
 
   it('counts every outcome exactly with batching on, with fewer requests than one event at a time', async () => {

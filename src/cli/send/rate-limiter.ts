@@ -1,3 +1,16 @@
+/** Time and timers, injectable so that tests can run the limiter on a clock of their own. */
+export interface LimiterClock {
+  now(): number
+  setTimer(callback: () => void, ms: number): unknown
+  clearTimer(timer: unknown): void
+}
+
+export const SYSTEM_CLOCK: LimiterClock = {
+  now: () => Date.now(),
+  setTimer: (callback, ms) => setTimeout(callback, ms),
+  clearTimer: (timer) => clearTimeout(timer as NodeJS.Timeout)
+}
+
 /**
  * Caps requests per second for the whole run. Waiting requests are released one at a time, evenly spaced
  * (1000 / rate ms apart), and no 1000 ms window ever holds more than `rate` releases. `pauseFor` (after a 429)
@@ -7,11 +20,12 @@ export class RequestRateLimiter {
   private readonly interval: number
   private readonly released: number[] = []
   private readonly waiting: Array<() => void> = []
-  private nextFree = 0
+  /** The slot of the next release: a timer that fires late does not push back the releases after it. */
+  private nextSlot = 0
   private pausedUntil = 0
-  private timer?: NodeJS.Timeout
+  private timer?: unknown
 
-  constructor(private readonly rate: number, private readonly now: () => number = Date.now) {
+  constructor(private readonly rate: number, private readonly clock: LimiterClock = SYSTEM_CLOCK) {
     this.interval = rate > 0 ? 1000 / rate : 0
   }
 
@@ -23,38 +37,41 @@ export class RequestRateLimiter {
   }
 
   pauseFor(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms)
-    if (this.timer) {
-      clearTimeout(this.timer)
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms)
+    if (this.timer !== undefined) {
+      this.clock.clearTimer(this.timer)
       this.timer = undefined
     }
     this.schedule()
   }
 
-  private nextAllowed(now: number): number {
-    let at = Math.max(now, this.pausedUntil)
+  /** The earliest time the next request may go, not counting the present moment. */
+  private dueSlot(): number {
+    let at = this.pausedUntil
     if (this.rate > 0) {
-      at = Math.max(at, this.nextFree)
+      at = Math.max(at, this.nextSlot)
       if (this.released.length >= this.rate) at = Math.max(at, this.released[this.released.length - this.rate] + 1000)
     }
     return at
   }
 
   private schedule(): void {
-    if (this.timer) return
+    if (this.timer !== undefined) return
     while (this.waiting.length > 0) {
-      const now = this.now()
-      const at = this.nextAllowed(now)
-      if (at > now) {
-        this.timer = setTimeout(() => {
+      const now = this.clock.now()
+      const due = this.dueSlot()
+      if (due > now) {
+        this.timer = this.clock.setTimer(() => {
           this.timer = undefined
           this.schedule()
-        }, at - now)
+        }, due - now)
         return
       }
       this.released.push(now)
       if (this.released.length > this.rate * 2) this.released.splice(0, this.released.length - this.rate)
-      this.nextFree = now + this.interval
+      // Late by less than one slot: the timer fired late, so the next slot keeps the cadence. Later than that, the
+      // limiter was idle, and the cadence starts again from now rather than letting a burst catch up.
+      this.nextSlot = (now - due < this.interval ? due : now) + this.interval
       this.waiting.shift()?.()
     }
   }
