@@ -135,7 +135,11 @@ describe('send --batch-size', () => {
     expect(batched.result.summary.requests).toBeLessThan(single.result.summary.requests)
     expect(batched.result.simulatorState?.counts.requests).toBe(batched.result.summary.requests)
     expect(holdings(batched.result.simulatorState!)).toEqual(holdings(single.result.simulatorState!))
-    expect(batched.stdout.join('\n')).toMatch(/requests\s+47\s+0 retries, batches of up to 100 events/)
+    // The summary says that one of its requests was the credential check, and the simulator saw exactly one.
+    expect(batched.stdout.join('\n')).toMatch(
+      /requests\s+47\s+including 1 credential check; 0 retries, batches of up to 100 events/
+    )
+    expect(batched.result.simulatorState!.requests.filter((request) => request.route === 'tags')).toHaveLength(1)
 
     const file = streamFile(1000)
     const one = await send([file, ...fast, '--batch-size', '1', ...deadLetterArgs()])
