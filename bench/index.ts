@@ -15,6 +15,7 @@ import { rateLimitFigure } from './rate-limit'
 import { measureRequests, requestsTable } from './requests'
 import type { RequestFigures } from './requests'
 import { STREAM_MIX } from './lib/stream'
+import { startupFigure } from './startup'
 import { throughputFigure } from './throughput'
 
 const requestsFigure: Figure<{ events: number; mix: typeof STREAM_MIX; modes: RequestFigures[] }> = {
@@ -39,7 +40,8 @@ export const FIGURES: Array<Figure<any>> = [
   requestsFigure,
   throughputFigure,
   rateLimitFigure,
-  memoryFigure
+  memoryFigure,
+  startupFigure
 ]
 
 /** Command-line names: the results.json key, or its kebab-case form (`rate-limit`). */

@@ -4,7 +4,7 @@ import os from 'os'
 import path from 'path'
 
 const ROOT = path.resolve(__dirname, '..', '..')
-const FIGURES = ['overhead', 'requests', 'throughput', 'rateLimit', 'memory']
+const FIGURES = ['overhead', 'requests', 'throughput', 'rateLimit', 'memory', 'startup']
 
 interface Outcome {
   code: number | null
@@ -48,7 +48,7 @@ describe('npm run bench (BENCH_QUICK smoke run)', () => {
       expect(stdout).toContain(figure.table)
       expect(stdout).toContain(figure.title)
     }
-    const { overhead, requests, throughput, rateLimit, memory } = results.figures
+    const { overhead, requests, throughput, rateLimit, memory, startup } = results.figures
     expect(overhead.data.rows.map((row: { action: string }) => row.action)).toEqual([
       'identifyUser',
       'trackEvent',
@@ -66,5 +66,6 @@ describe('npm run bench (BENCH_QUICK smoke run)', () => {
     expect(typeof rateLimit.data.tooManyRequests).toBe('number')
     expect(memory.data.large.skipped).toBe(memory.data.large.lines - memory.data.large.deliverable)
     expect(memory.data.large.peakRssMb).toBeGreaterThan(0)
+    expect(startup.data.rows.map((row: { name: string }) => row.name)).toEqual(['baseline', 'help', 'send'])
   }, 180_000)
 })
