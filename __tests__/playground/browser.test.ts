@@ -353,7 +353,12 @@ if (!availability.run) {
         return panel.getBoundingClientRect().top + panel.scrollHeight + 16
       })
       await page.setViewportSize({ width: 1280, height: Math.max(900, Math.ceil(resultHeight)) })
-      const image = await page.screenshot().finally(() => page.setViewportSize({ width: 1280, height: 900 }))
+      let image: Buffer
+      try {
+        image = await page.screenshot()
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 })
+      }
       expect(await page.$('#holdings [data-user="user-1042"] .events')).toBeNull()
       expect(image.length).toBeGreaterThan(20_000)
       // docs/playground.png is committed: rewrite it only when asked to, or when it is missing.

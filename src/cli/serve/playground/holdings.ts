@@ -73,7 +73,7 @@ function split<T extends { seq: number }>(records: T[], mark: RunMark): { now: T
 }
 
 const merged = (updates: Array<{ attributes: Attributes }>): Attributes | null =>
-  updates.length === 0 ? null : Object.assign({}, ...updates.map((update) => update.attributes))
+  updates.length === 0 ? null : updates.reduce<Attributes>((all, update) => ({ ...all, ...update.attributes }), {})
 
 function userHoldings(state: SimulatorState, userId: string, mark: RunMark): UserHoldings {
   const events = split(
