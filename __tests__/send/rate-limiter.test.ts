@@ -10,13 +10,16 @@ const settle = () => new Promise((resolve) => setImmediate(resolve))
 class LateClock implements LimiterClock {
   private time = 0
   private timers: Array<{ at: number; callback: () => void }> = []
+  private set = 0
 
-  constructor(private readonly lateMs: number) {}
+  /** `lateMs` is how late each timer fires: a number, or one that changes from timer to timer. */
+  constructor(private readonly lateMs: number | ((timer: number) => number)) {}
 
   now = () => this.time
 
   setTimer = (callback: () => void, ms: number) => {
-    const timer = { at: this.time + ms + this.lateMs, callback }
+    const late = typeof this.lateMs === 'number' ? this.lateMs : this.lateMs(this.set++)
+    const timer = { at: this.time + ms + late, callback }
     this.timers.push(timer)
     return timer
   }
@@ -70,6 +73,17 @@ describe('the request-rate limiter on a clock whose timers fire late', () => {
     expect(inWindow).toBeGreaterThanOrEqual(0.99 * 1500)
     expect(inWindow).toBeLessThanOrEqual(1500)
     expect(maxInAnySecond(released)).toBeLessThanOrEqual(50)
+  })
+
+  it('uses its whole cap when timers are late by changing amounts, with at most one extra release in any second', async () => {
+    // Late by 0 to 15 ms, in a fixed irregular pattern.
+    const clock = new LateClock((timer) => (timer * 7) % 16)
+    const limiter = new RequestRateLimiter(50, clock)
+    const released = takeMany(limiter, clock, 2000)
+    await clock.runUntil(30_000)
+    const inWindow = released.filter((at) => at < 30_000).length
+    expect(inWindow).toBeGreaterThanOrEqual(0.99 * 1500)
+    expect(maxInAnySecond(released)).toBeLessThanOrEqual(51)
   })
 
   it('spaces releases by the interval and starts its cadence again after being idle, without a burst', async () => {

@@ -12,15 +12,17 @@ export const SYSTEM_CLOCK: LimiterClock = {
 }
 
 /**
- * Caps requests per second for the whole run. Waiting requests are released one at a time, evenly spaced
- * (1000 / rate ms apart), and no 1000 ms window ever holds more than `rate` releases. `pauseFor` (after a 429)
- * holds every waiting request until the pause is over.
+ * Caps requests per second for the whole run. Waiting requests are released one at a time on a cadence of slots
+ * 1000 / rate ms apart, so no 1000 ms of slots holds more than `rate`. A timer that fires late (a busy machine)
+ * releases its request late but does not move the slots after it, so the cap is used in full; arrivals may then
+ * bunch by up to one slot (at most rate + 1 in a second). After an idle spell longer than one slot, the cadence
+ * starts again from the present rather than catching up in a burst. `pauseFor` (after a 429) holds every waiting
+ * request until the pause is over.
  */
 export class RequestRateLimiter {
   private readonly interval: number
-  private readonly released: number[] = []
   private readonly waiting: Array<() => void> = []
-  /** The slot of the next release: a timer that fires late does not push back the releases after it. */
+  /** The earliest slot of the next release. */
   private nextSlot = 0
   private pausedUntil = 0
   private timer?: unknown
@@ -45,21 +47,11 @@ export class RequestRateLimiter {
     this.schedule()
   }
 
-  /** The earliest time the next request may go, not counting the present moment. */
-  private dueSlot(): number {
-    let at = this.pausedUntil
-    if (this.rate > 0) {
-      at = Math.max(at, this.nextSlot)
-      if (this.released.length >= this.rate) at = Math.max(at, this.released[this.released.length - this.rate] + 1000)
-    }
-    return at
-  }
-
   private schedule(): void {
     if (this.timer !== undefined) return
     while (this.waiting.length > 0) {
       const now = this.clock.now()
-      const due = this.dueSlot()
+      const due = Math.max(this.pausedUntil, this.rate > 0 ? this.nextSlot : 0)
       if (due > now) {
         this.timer = this.clock.setTimer(() => {
           this.timer = undefined
@@ -67,10 +59,8 @@ export class RequestRateLimiter {
         }, due - now)
         return
       }
-      this.released.push(now)
-      if (this.released.length > this.rate * 2) this.released.splice(0, this.released.length - this.rate)
-      // Late by less than one slot: the timer fired late, so the next slot keeps the cadence. Later than that, the
-      // limiter was idle, and the cadence starts again from now rather than letting a burst catch up.
+      // Late by less than one slot: the timer fired late, and the next slot keeps the cadence. Later than that,
+      // nothing was waiting, and the cadence starts from now.
       this.nextSlot = (now - due < this.interval ? due : now) + this.interval
       this.waiting.shift()?.()
     }
