@@ -11,28 +11,38 @@ export const SYSTEM_CLOCK: LimiterClock = {
   clearTimer: (timer) => clearTimeout(timer as NodeJS.Timeout)
 }
 
+/** How many missed slots the limiter may make up at once after a stall: a tenth of the cap, at least one. */
+const CATCH_UP_SHARE = 0.1
+
 /**
- * Caps requests per second for the whole run. Waiting requests are released one at a time on a cadence of slots
- * 1000 / rate ms apart, so no 1000 ms of slots holds more than `rate`. A timer that fires late (a busy machine)
- * releases its request late but does not move the slots after it, so the cap is used in full; arrivals may then
- * bunch by up to one slot (at most rate + 1 in a second). After an idle spell longer than one slot, the cadence
- * starts again from the present rather than catching up in a burst. `pauseFor` (after a 429) holds every waiting
- * request until the pause is over.
+ * Caps requests per second for the whole run: no 1000 ms window ever holds more than `rate` releases. Waiting
+ * requests are released one at a time on a cadence of slots 1000 / rate ms apart. When the event loop stalls
+ * (mapping a batch takes tens of milliseconds on a busy machine) or a timer fires late, the slots that passed
+ * meanwhile are made up (up to a tenth of the cap at once, and only as far as the 1000 ms window allows), so the
+ * cap is used in full. After an idle spell (nothing waiting), the cadence starts again from the present.
+ * `pauseFor` (after a 429) holds every waiting request until the pause is over.
  */
 export class RequestRateLimiter {
   private readonly interval: number
+  /** The most slots that may be owed (and so released back to back) after a stall. */
+  private readonly catchUp: number
+  /** Release times of the latest requests, for the 1000 ms window. */
+  private readonly released: number[] = []
   private readonly waiting: Array<() => void> = []
-  /** The earliest slot of the next release. */
+  /** The slot of the next release. */
   private nextSlot = 0
   private pausedUntil = 0
   private timer?: unknown
 
   constructor(private readonly rate: number, private readonly clock: LimiterClock = SYSTEM_CLOCK) {
     this.interval = rate > 0 ? 1000 / rate : 0
+    this.catchUp = Math.max(1, Math.floor(rate * CATCH_UP_SHARE))
   }
 
   take(): Promise<void> {
     return new Promise((resolve) => {
+      // Nothing was waiting: an idle spell ends, and no slot of it is owed.
+      if (this.waiting.length === 0) this.nextSlot = Math.max(this.nextSlot, this.clock.now())
       this.waiting.push(resolve)
       this.schedule()
     })
@@ -51,7 +61,10 @@ export class RequestRateLimiter {
     if (this.timer !== undefined) return
     while (this.waiting.length > 0) {
       const now = this.clock.now()
-      const due = Math.max(this.pausedUntil, this.rate > 0 ? this.nextSlot : 0)
+      const slot = Math.max(this.pausedUntil, this.rate > 0 ? this.nextSlot : 0)
+      const windowFree =
+        this.rate > 0 && this.released.length >= this.rate ? this.released[this.released.length - this.rate] + 1000 : 0
+      const due = Math.max(slot, windowFree)
       if (due > now) {
         this.timer = this.clock.setTimer(() => {
           this.timer = undefined
@@ -59,9 +72,13 @@ export class RequestRateLimiter {
         }, due - now)
         return
       }
-      // Late by less than one slot: the timer fired late, and the next slot keeps the cadence. Later than that,
-      // nothing was waiting, and the cadence starts from now.
-      this.nextSlot = (now - due < this.interval ? due : now) + this.interval
+      if (this.rate > 0) {
+        this.released.push(now)
+        if (this.released.length > this.rate * 2) this.released.splice(0, this.released.length - this.rate)
+        // The next slot follows this one's slot, not the present; of the slots that passed during a stall, at most
+        // `catchUp` are still owed.
+        this.nextSlot = Math.max(slot, now - this.interval * (this.catchUp - 1)) + this.interval
+      }
       this.waiting.shift()?.()
     }
   }
