@@ -44,7 +44,8 @@ if (reason === undefined) {
 } else {
   if (process.stderr.isTTY) {
     process.stderr.write(
-      `appcues-actions: ${reason}, so it runs the TypeScript sources (slower to start). Run \`npm run build\` to start fast again.\n`
+      `appcues-actions: ${reason}, so it runs the TypeScript sources (slower to start). ` +
+        'Run `npm run build` to start fast again.\n'
     )
   }
   require('sucrase/dist/register').registerTS()

@@ -152,7 +152,8 @@ describe('send --batch-size', () => {
       one.result.simulatorState!.counts.profileUpdates
     )
     expect(holdings(many.result.simulatorState!)).toEqual(holdings(one.result.simulatorState!))
-  })
+    // Four runs, two of 1,000 events: about 4.5 s alone on a loaded 2-core machine, so Jest's 5 s default is too short.
+  }, 30_000)
 
   it('delivers the valid events of a batch and dead-letters each invalid one with its own reason', async () => {
     const long = 'x'.repeat(200)

@@ -529,7 +529,9 @@
 
   /** "2 events and 1 profile update", from counts by noun; nothing for zero counts. */
   function counted(counts) {
-    const parts = counts.filter(([count]) => count > 0).map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : 's'}`)
+    const parts = counts
+      .filter(([count]) => count > 0)
+      .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : 's'}`)
     return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
   }
 
@@ -565,7 +567,9 @@
         ? [h('p', { text: 'This run set these profile attributes:' }), attributeTable(user.changes)]
         : h('p', { class: 'description', text: 'This run did not change the profile.' }),
       user.eventCount > 0 &&
-        h('p', { text: `This run recorded ${user.eventCount} event(s)${user.eventCount > 1 ? ', the latest first' : ''}:` }),
+        h('p', {
+          text: `This run recorded ${user.eventCount} event(s)${user.eventCount > 1 ? ', the latest first' : ''}:`
+        }),
       user.recentEvents.length > 0 &&
         h(
           'ul',
