@@ -13,9 +13,11 @@ import type { Figure } from './lib/figure'
 import { memoryFigure } from './memory'
 import { overheadFigure } from './overhead'
 import { rateLimitFigure } from './rate-limit'
+import { redactionFigure } from './redaction'
 import { measureRequests, requestsTable } from './requests'
 import type { RequestFigures } from './requests'
 import { STREAM_MIX } from './lib/stream'
+import { startupFigure } from './startup'
 import { throughputFigure } from './throughput'
 
 const requestsFigure: Figure<{ events: number; mix: typeof STREAM_MIX; modes: RequestFigures[] }> = {
@@ -41,7 +43,9 @@ export const FIGURES: Array<Figure<any>> = [
   throughputFigure,
   rateLimitFigure,
   memoryFigure,
-  audienceFigure
+  audienceFigure,
+  startupFigure,
+  redactionFigure
 ]
 
 /** Command-line names: the results.json key, or its kebab-case form (`rate-limit`). */

@@ -169,7 +169,7 @@ export const memoryFigure: Figure<MemoryData> = {
           `1,800 events per second here) would take ten minutes or more, longer than the whole bench may.`
         : ''),
     `Peak RSS is the \`send\` process's own (getrusage maxRSS, read at exit by a module preloaded into the child); ` +
-      `it includes Node, ts-node and the TypeScript compiler that the executable loads, the same in both runs. ` +
+      `it includes Node and the modules that send loads (actions-core, the destination, the simulator), the same in both runs. ` +
       `"Heap after GC" is the V8 heap still in use after a full collection at exit: what send retains. When it stays ` +
       `level while peak RSS rises, the rise is garbage that V8 let accumulate during the faster run, not a leak.` +
       (QUICK ? ' QUICK run: not a measurement.' : '')

@@ -4,7 +4,7 @@ import os from 'os'
 import path from 'path'
 
 const ROOT = path.resolve(__dirname, '..', '..')
-const FIGURES = ['overhead', 'requests', 'throughput', 'rateLimit', 'memory', 'audience']
+const FIGURES = ['overhead', 'requests', 'throughput', 'rateLimit', 'memory', 'audience', 'startup', 'redaction']
 
 interface Outcome {
   code: number | null
@@ -48,7 +48,7 @@ describe('npm run bench (BENCH_QUICK smoke run)', () => {
       expect(stdout).toContain(figure.table)
       expect(stdout).toContain(figure.title)
     }
-    const { overhead, requests, throughput, rateLimit, memory } = results.figures
+    const { overhead, requests, throughput, rateLimit, memory, startup } = results.figures
     expect(overhead.data.rows.map((row: { action: string }) => row.action)).toEqual([
       'identifyUser',
       'trackEvent',
@@ -69,5 +69,7 @@ describe('npm run bench (BENCH_QUICK smoke run)', () => {
     const { audience } = results.figures
     expect(audience.data.rows.map((row: { mode: string }) => row.mode)).toContain('syncAudience, batches of 1,000')
     expect(audience.data.rows.every((row: { failedEvents: number }) => row.failedEvents === 0)).toBe(true)
+    expect(startup.data.rows.map((row: { name: string }) => row.name)).toEqual(['baseline', 'help', 'send'])
+    expect(results.figures.redaction.data.rows.length).toBeGreaterThan(0)
   }, 180_000)
 })

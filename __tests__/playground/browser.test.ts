@@ -224,7 +224,9 @@ if (!availability.run) {
         { method: 'POST', url: expect.stringMatching(/\/v1\/gdpr\/delete$/), status: '200 OK' }
       ])
       expect(await page.textContent('#exchanges .exchange pre')).toContain('7f3c9a52-2b1e-4c8d-9e0f-5a6b7c8d9e01')
-      expect(await holdingText('[data-user="user-1042"]')).toContain('Erasure requested 2 time(s).')
+      // This run's erasure request, and the Delete User run's counted among what earlier runs left.
+      expect(await holdingText('[data-user="user-1042"]')).toContain('Erasure requested 1 time(s).')
+      expect(await holdingText('[data-user="user-1042"] .earlier')).toContain('1 erasure request')
       expect(await holdingText('[data-user="7f3c9a52-2b1e-4c8d-9e0f-5a6b7c8d9e01"]')).toContain('Erasure requested')
     })
 
@@ -313,15 +315,79 @@ if (!availability.run) {
       }
     })
 
-    it('renders a result worth a screenshot', async () => {
+    it('shows only this run’s effect after an earlier run, and offers to clear the simulator', async () => {
       const simulator = await server.playground.simulator()
       simulator?.reset()
-      await pick('identifyUser')
-      await runOnPage(page)
       await pick('trackEvent')
       await runOnPage(page)
-      await page.evaluate(() => document.getElementById('result-title')?.parentElement?.scrollTo(0, 0))
-      const image = await page.screenshot()
+      expect(await page.$('#earlier-runs')).toBeNull()
+      await pick('identifyUser')
+      await runOnPage(page)
+      const user = '#holdings [data-user="user-1042"]'
+      expect(await page.textContent(user)).toContain('This run set these profile attributes:')
+      expect(await page.$(`${user} .events`)).toBeNull()
+      expect(await page.textContent(`${user} .earlier`)).toBe('Not shown: 1 event from earlier runs.')
+      await page.click('#earlier-runs button')
+      await page.waitForSelector('#status.ok')
+      expect(await page.textContent('#status')).toBe('The simulator is empty again.')
+      expect(simulator?.counts().events).toBe(0)
+    })
+
+    it('shows complete JSON, and request URLs that wrap between their parts', async () => {
+      await pick('identifyUser')
+      await runOnPage(page)
+      const cut = await page.$$eval('#payload, #exchanges pre', (boxes) =>
+        boxes.filter((box) => box.scrollHeight > box.clientHeight + 1).map((box) => box.textContent)
+      )
+      expect(cut).toEqual([])
+      expect(JSON.parse((await page.textContent('#payload')) ?? '')).toMatchObject({ userId: 'user-1042' })
+      const url = await page.$eval('#exchanges .url', (node) => ({
+        breaks: node.querySelectorAll('wbr').length,
+        wrap: getComputedStyle(node).overflowWrap,
+        text: node.textContent
+      }))
+      expect(url.wrap).toBe('break-word')
+      expect(url.breaks).toBe((url.text ?? '').split('/').length - 1)
+    })
+
+    it('shows the result beside the editors at 800 pixels wide, without scrolling the page', async () => {
+      await page.setViewportSize({ width: 800, height: 700 })
+      try {
+        await pick('trackEvent')
+        await runOnPage(page)
+        const inView = await page.$$eval('#status, #exchanges .exchange-head', (nodes) =>
+          nodes.map((node) => node.getBoundingClientRect().bottom <= window.innerHeight)
+        )
+        expect(inView).toEqual([true, true])
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+          0
+        )
+        expect(await runInView()).toBe(true)
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 })
+      }
+    })
+
+    it('renders a result worth a screenshot: Track Event, then Identify User', async () => {
+      const simulator = await server.playground.simulator()
+      simulator?.reset()
+      await pick('trackEvent')
+      await runOnPage(page)
+      await pick('identifyUser')
+      await runOnPage(page)
+      // A window tall enough for the whole result: the mapped payload, the request and what the run did.
+      const resultHeight = await page.$eval('#result-title', (title) => {
+        const panel = title.parentElement as HTMLElement
+        return panel.getBoundingClientRect().top + panel.scrollHeight + 16
+      })
+      await page.setViewportSize({ width: 1280, height: Math.max(900, Math.ceil(resultHeight)) })
+      let image: Buffer
+      try {
+        image = await page.screenshot()
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 })
+      }
+      expect(await page.$('#holdings [data-user="user-1042"] .events')).toBeNull()
       expect(image.length).toBeGreaterThan(20_000)
       // docs/playground.png is committed: rewrite it only when asked to, or when it is missing.
       const target =

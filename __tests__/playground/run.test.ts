@@ -162,7 +162,29 @@ describe('runPlayground against the simulator', () => {
         recentEvents: [expect.objectContaining({ name: 'Report Created', groupId: 'acme-inc' })]
       })
     ])
-    expect(result.holdings?.groups).toEqual([{ groupId: 'acme-inc', attributes: null, members: [] }])
+    expect(result.holdings?.groups).toEqual([
+      { groupId: 'acme-inc', attributes: null, changes: null, members: [], earlierUpdates: 0 }
+    ])
+  })
+
+  it('shows only what this run did, and counts what earlier runs left for the same user', async () => {
+    const runAction = (action: string, event: JSONObject) =>
+      runPlayground(
+        definition,
+        { kind: 'action', action, event, mapping: defaults(action), settings: settings() },
+        target
+      )
+    await runAction('trackEvent', samples.track)
+    const identify = await runAction('identifyUser', samples.identify)
+    const [user] = identify.holdings?.users ?? []
+    expect(user).toMatchObject({
+      userId: 'user-1042',
+      eventCount: 0,
+      recentEvents: [],
+      earlier: { events: 1, profileUpdates: 0, erasureRequests: 0, segmentMessages: 0 }
+    })
+    expect(user.changes).toEqual(user.profile)
+    expect(user.changes).toMatchObject({ plan: 'pro' })
   })
 
   it('reports a required field mapped to nothing beside it and sends nothing', async () => {

@@ -5,6 +5,7 @@ import {
   CALL_TYPES,
   conditionsInWords,
   holdingsFor,
+  runMark,
   idsOf,
   playgroundSetup,
   sampleEvents,
@@ -159,11 +160,21 @@ describe('subscription and condition helpers', () => {
 describe('holdings', () => {
   const stamp = { seq: 1, receivedAt: '2024-05-01T00:00:00.000Z', region: 'US' as const, accountId: 1 }
   const state = {
-    profiles: [],
-    events: [1, 2, 3, 4, 5, 6].map((n) => ({ ...stamp, userId: 'u1', name: `E${n}`, timestamp: n, attributes: {} })),
-    groups: [],
+    profiles: [
+      { ...stamp, seq: 2, userId: 'u1', attributes: { plan: 'free', seats: 1 } },
+      { ...stamp, seq: 9, userId: 'u1', attributes: { plan: 'pro' } }
+    ],
+    events: [1, 3, 4, 5, 6, 7, 8].map((seq, i) => ({
+      ...stamp,
+      seq,
+      userId: 'u1',
+      name: `E${i + 1}`,
+      timestamp: i + 1,
+      attributes: {}
+    })),
+    groups: [{ ...stamp, seq: 10, groupId: 'g1', attributes: { name: 'G' } }],
     memberships: [],
-    deletions: [{ seq: 2, receivedAt: stamp.receivedAt, region: 'US' as const, users: ['u1', 'anon'] }],
+    deletions: [{ seq: 11, receivedAt: stamp.receivedAt, region: 'US' as const, users: ['u1', 'anon'] }],
     segmentMessages: [{ ...stamp, message: { anonymousId: 'u1' } }],
     segmentCreations: [],
     segmentChanges: [],
@@ -191,25 +202,31 @@ describe('holdings', () => {
     }
   } as SimulatorState
 
-  it('shows a user’s profile, latest events first, groups, erasures and messages, and this run’s dropped values', () => {
-    const holdings = holdingsFor(state, { userIds: ['u1'], groupIds: ['g1', 'g2'] }, 1)
+  it('shows what this run did to a user and a group, latest events first, and counts what earlier runs left', () => {
+    const holdings = holdingsFor(state, { userIds: ['u1'], groupIds: ['g1', 'g2'] }, { seq: 3, dropped: 1 })
     expect(holdings.users).toEqual([
       {
         userId: 'u1',
         profile: { plan: 'pro' },
-        eventCount: 6,
-        recentEvents: ['E6', 'E5', 'E4', 'E3', 'E2'].map((name) => expect.objectContaining({ name })),
+        changes: { plan: 'pro' },
+        eventCount: 5,
+        recentEvents: ['E7', 'E6', 'E5', 'E4', 'E3'].map((name) => expect.objectContaining({ name })),
         groups: ['g1'],
         erasureRequests: 1,
-        segmentMessages: 1
+        segmentMessages: 0,
+        earlier: { events: 2, profileUpdates: 1, erasureRequests: 0, segmentMessages: 1 }
       }
     ])
     expect(holdings.groups).toEqual([
-      { groupId: 'g1', attributes: { name: 'G' }, members: ['u1'] },
-      { groupId: 'g2', attributes: null, members: [] }
+      { groupId: 'g1', attributes: { name: 'G' }, changes: { name: 'G' }, members: ['u1'], earlierUpdates: 0 },
+      { groupId: 'g2', attributes: null, changes: null, members: [], earlierUpdates: 0 }
     ])
     expect(holdings.dropped).toEqual([{ subject: 'user "u1"', key: 'new', reason: 'this run' }])
     expect(holdings.summary[0]).toMatch(/^user profiles/)
+  })
+
+  it('marks a run after the latest record of any kind', () => {
+    expect(runMark(state)).toEqual({ seq: 11, dropped: 2 })
   })
 
   it('takes each kind of ID from the first source that has it', () => {

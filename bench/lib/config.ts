@@ -8,12 +8,14 @@ export const SIZES = QUICK
       requests: { events: 200, batchSizes: [100] },
       throughput: { events: 300, rounds: 1, concurrency: 10 },
       rateLimit: { windowSeconds: 3, events: 400, simulatorLimit: 60, sendRate: 50 },
-      memory: { smallLines: 2_000, largeLines: 20_000, deliverableEvery: 100 }
+      memory: { smallLines: 2_000, largeLines: 20_000, deliverableEvery: 100 },
+      startup: { rounds: 2 }
     }
   : {
       overhead: { warmupEvents: 1000, pairs: 30, eventsPerBlock: 100 },
       requests: { events: 5000, batchSizes: [100, 500, 1000] },
       throughput: { events: 20_000, rounds: 3, concurrency: 10 },
       rateLimit: { windowSeconds: 30, events: 6000, simulatorLimit: 60, sendRate: 50 },
-      memory: { smallLines: 10_000, largeLines: 1_000_000, deliverableEvery: 100 }
+      memory: { smallLines: 10_000, largeLines: 1_000_000, deliverableEvery: 100 },
+      startup: { rounds: 15 }
     }

@@ -8,7 +8,7 @@ import { DEFAULT_CREDENTIALS } from '../../src/simulator'
 import type { SendSummary } from '../../src/cli/send'
 
 export const ROOT = path.resolve(__dirname, '..', '..')
-/** The executable users run (`npx appcues-actions`); it runs the TypeScript sources through ts-node. */
+/** The executable users run (`npx appcues-actions`); it runs the compiled dist/ (`npm run bench` builds it first). */
 export const BIN = path.join(ROOT, 'bin', 'appcues-actions.js')
 const PEAK_RSS_PRELOAD = path.join(__dirname, 'peak-rss.js')
 

@@ -1,12 +1,11 @@
-/** What a command accepts: boolean switches and options that take one value. */
-export interface ArgSpec {
-  switches?: string[]
-  options?: string[]
-}
+import { CommanderError } from 'commander'
+import type { Command as Program } from 'commander'
 
+/** What a command line held, by flag name without the dashes: boolean switches and options with a value. */
 export interface ParsedArgs {
   switches: Set<string>
   options: Map<string, string>
+  positionals: string[]
 }
 
 export class UsageError extends Error {
@@ -16,25 +15,42 @@ export class UsageError extends Error {
   }
 }
 
-/** Parses `--flag`, `--option value` and `--option=value`; anything else is a usage error that names the fix. */
-export function parseArgs(args: string[], spec: ArgSpec, usage: string): ParsedArgs {
+/** commander's message ("error: unknown option '--x'\n(Did you mean --y?)") as one sentence that names the fix. */
+function usageMessage(error: CommanderError, program: Program): string {
+  const [first, ...rest] = error.message.replace(/^error: /, '').split('\n')
+  const suggestion = rest
+    .join(' ')
+    .replace(/^\((.*)\)$/, '$1')
+    .replace(/^Did you/, 'did you')
+  const sentence = `${first.charAt(0).toUpperCase()}${first.slice(1)}`
+  return `${sentence}${suggestion ? ` (${suggestion})` : ''}. Run \`${program.name()} --help\` for the options.`
+}
+
+/**
+ * Parses `args` with the command's commander program. Resolves to 'help' when `--help` was answered (commander
+ * printed it), else to every flag given, by name; a wrong argument is a UsageError (exit 2) that names the fix.
+ */
+export function parseCommandLine(program: Program, args: string[]): ParsedArgs | 'help' {
+  try {
+    program.parse(args, { from: 'user' })
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error
+    if (error.exitCode === 0) return 'help'
+    throw new UsageError(usageMessage(error, program))
+  }
   const switches = new Set<string>()
   const options = new Map<string, string>()
-  const known = [...(spec.switches ?? []), ...(spec.options ?? [])].map((name) => `--${name}`)
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg]
-    const name = flag.replace(/^--/, '')
-    if (flag.startsWith('--') && spec.switches?.includes(name) && inline === undefined) {
-      switches.add(name)
-    } else if (flag.startsWith('--') && spec.options?.includes(name)) {
-      const value = inline ?? args[++i]
-      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value. Usage: ${usage}`)
-      options.set(name, value)
+  for (const option of program.options) {
+    const name = (option.long ?? '').replace(/^--/, '')
+    const value: unknown = program.getOptionValue(option.attributeName())
+    if (value === undefined) continue
+    if (option.isBoolean()) {
+      if (value === true) switches.add(name)
+    } else if (value === '') {
+      throw new UsageError(`--${name} needs a value. Run \`${program.name()} --help\` for the options.`)
     } else {
-      const accepted = known.length > 0 ? ` It accepts ${known.join(', ')}.` : ''
-      throw new UsageError(`Unknown argument "${arg}".${accepted} Usage: ${usage}`)
+      options.set(name, String(value))
     }
   }
-  return { switches, options }
+  return { switches, options, positionals: [...program.args] }
 }

@@ -1,24 +1,38 @@
-import { commands } from './commands'
+import { COMMANDS } from './commands'
 import type { CommandIO } from './command'
+import { newProgram } from './command'
+import { parseCommandLine } from './args'
 
 const io: CommandIO = {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`)
 }
 
-function usage(): string {
-  const lines = Object.values(commands).map((command) => `  ${command.usage.padEnd(40)} ${command.summary}`)
-  return ['Usage: appcues-actions <command> [options]', '', 'Commands:', ...lines].join('\n')
+/** The top-level program: it lists the commands and suggests one for a typo; each command parses its own flags. */
+function topLevelProgram() {
+  const program = newProgram(
+    'appcues-actions',
+    'The toolchain of the Appcues (Actions) destination. Run `appcues-actions <command> --help` for the options of one.',
+    io
+  )
+  program.usage('<command> [options]')
+  for (const command of COMMANDS) program.command(command.name).description(command.summary)
+  program.helpCommand('help [command]', 'show the options of a command')
+  return program
 }
 
-async function main([name, ...args]: string[]): Promise<number> {
-  const command = name === undefined ? undefined : commands[name]
-  if (!command) {
-    const help = name === undefined || name === '--help' || name === 'help'
-    ;(help ? io.stdout : io.stderr)(help ? usage() : `Unknown command "${name}".\n\n${usage()}`)
-    return help ? 0 : 2
+async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args
+  const wantsHelpOf = name === 'help' && rest.length > 0 ? rest[0] : undefined
+  const command = COMMANDS.find((entry) => entry.name === (wantsHelpOf ?? name))
+  if (command) return (await command.load()).run(wantsHelpOf ? ['--help'] : rest, io)
+  const program = topLevelProgram()
+  if (args.length === 0) {
+    io.stdout(program.helpInformation().trimEnd())
+    return 0
   }
-  return command.run(args, io)
+  parseCommandLine(program, args)
+  return 0
 }
 
 main(process.argv.slice(2)).then(

@@ -45,9 +45,21 @@ export function forgetModules(directory: string): void {
   }
 }
 
+/**
+ * Lets `require` read the destination's TypeScript as it is on disk: sucrase strips the types as each file loads,
+ * without type checking (`npm run typecheck` does that). Nothing is registered where TypeScript already loads (Jest).
+ */
+function allowTypeScriptSources(): void {
+  if (require.extensions['.ts']) return
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { registerTS } = require('sucrase/dist/register') as typeof import('sucrase/dist/types/register')
+  registerTS()
+}
+
 /** Loads the definition; with `fresh`, re-reads the folder's files instead of reusing modules loaded before. */
 export function loadDestination(directory = DESTINATION_DIR, options: { fresh?: boolean } = {}): LoadedDestination {
   if (options.fresh) forgetModules(directory)
+  allowTypeScriptSources()
   let loaded: unknown
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -1,13 +1,19 @@
 import type { Command, CommandIO } from '../command'
-import { parseArgs } from '../args'
-import { syncGeneratedFiles } from '../generate/generated-file'
-import { metadataFile } from '../generate/metadata'
+import { subcommandProgram } from '../command'
+import { parseCommandLine } from '../args'
 import { destinationDir, loadDestination } from '../load-destination'
-
-const USAGE = 'generate:metadata [--check] [--path DIR]'
+import { withPathOption } from './destination-options'
+import { SUMMARIES } from './summaries'
 
 /** Writes metadata.json in the monorepo's format; with `check`, writes nothing and exits 1 when it is stale. */
-export function generateMetadata(options: { check: boolean; directory?: string }, io: CommandIO): number {
+export async function generateMetadata(
+  options: { check: boolean; directory?: string },
+  io: CommandIO
+): Promise<number> {
+  const [{ metadataFile }, { syncGeneratedFiles }] = await Promise.all([
+    import('../generate/metadata'),
+    import('../generate/generated-file')
+  ])
   const { directory, definition } = loadDestination(options.directory)
   return syncGeneratedFiles([metadataFile(directory, definition)], {
     check: options.check,
@@ -17,11 +23,16 @@ export function generateMetadata(options: { check: boolean; directory?: string }
 }
 
 export const generateMetadataCommand: Command = {
-  summary: 'write metadata.json in the monorepo format (with --check, verify it and exit 1 if it is stale)',
-  usage: USAGE,
-  run: (args, io) =>
-    Promise.resolve().then(() => {
-      const { switches, options } = parseArgs(args, { switches: ['check'], options: ['path'] }, USAGE)
-      return generateMetadata({ check: switches.has('check'), directory: destinationDir(options.get('path')) }, io)
-    })
+  run: async (args, io) => {
+    const program = withPathOption(
+      subcommandProgram(SUMMARIES.generateMetadata, io).option(
+        '--check',
+        'write nothing; exit 1 when metadata.json differs from a fresh generation'
+      )
+    )
+    const parsed = parseCommandLine(program, args)
+    if (parsed === 'help') return 0
+    const directory = destinationDir(parsed.options.get('path'))
+    return await generateMetadata({ check: parsed.switches.has('check'), directory }, io)
+  }
 }

@@ -1,23 +1,29 @@
 import type { Command, CommandIO } from '../command'
-import { parseArgs } from '../args'
-import { syncGeneratedFiles } from '../generate/generated-file'
-import { generatedTypeFiles } from '../generate/types'
+import { subcommandProgram } from '../command'
+import { parseCommandLine } from '../args'
 import { destinationDir, loadDestination } from '../load-destination'
-
-const USAGE = 'generate:types [--check] [--path DIR]'
+import { withPathOption } from './destination-options'
+import { SUMMARIES } from './summaries'
 
 /** Writes every generated-types.ts; with `check`, writes nothing and lists the stale files instead. */
 export async function generateTypes(options: { check: boolean; directory?: string }, io: CommandIO): Promise<number> {
+  const [{ generatedTypeFiles }, { syncGeneratedFiles }] = await Promise.all([
+    import('../generate/types'),
+    import('../generate/generated-file')
+  ])
   const { directory, definition } = loadDestination(options.directory)
   const files = await generatedTypeFiles(directory, definition)
   return syncGeneratedFiles(files, { check: options.check, command: 'generate:types', io })
 }
 
 export const generateTypesCommand: Command = {
-  summary: 'write the generated-types.ts files (with --check, verify them and exit 1 if any is stale)',
-  usage: USAGE,
   run: async (args, io) => {
-    const { switches, options } = parseArgs(args, { switches: ['check'], options: ['path'] }, USAGE)
-    return await generateTypes({ check: switches.has('check'), directory: destinationDir(options.get('path')) }, io)
+    const program = withPathOption(
+      subcommandProgram(SUMMARIES.generateTypes, io).option('--check', 'write nothing; exit 1 naming each stale file')
+    )
+    const parsed = parseCommandLine(program, args)
+    if (parsed === 'help') return 0
+    const directory = destinationDir(parsed.options.get('path'))
+    return await generateTypes({ check: parsed.switches.has('check'), directory }, io)
   }
 }

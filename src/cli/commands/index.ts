@@ -1,17 +1,17 @@
-import type { Command } from '../command'
-import { generateTypesCommand } from './generate-types'
-import { generateMetadataCommand } from './generate-metadata'
-import { validateCommand } from './validate'
-import { serveCommand } from './serve'
-import { sendCommand } from './send'
-import { simulatorCommand } from './simulator'
+import type { Command, CommandSummary } from '../command'
+import { SUMMARIES } from './summaries'
 
-/** Every subcommand of `appcues-actions`, by name. Add one line per command. */
-export const commands: Record<string, Command> = {
-  'generate:types': generateTypesCommand,
-  'generate:metadata': generateMetadataCommand,
-  validate: validateCommand,
-  serve: serveCommand,
-  send: sendCommand,
-  simulator: simulatorCommand
+export interface CommandEntry extends CommandSummary {
+  /** Loads the command's own modules only when it runs, so that every command starts fast. */
+  load(): Promise<Command>
 }
+
+/** Every subcommand of `appcues-actions`. Add one entry per command. */
+export const COMMANDS: CommandEntry[] = [
+  { ...SUMMARIES.generateTypes, load: async () => (await import('./generate-types')).generateTypesCommand },
+  { ...SUMMARIES.generateMetadata, load: async () => (await import('./generate-metadata')).generateMetadataCommand },
+  { ...SUMMARIES.validate, load: async () => (await import('./validate')).validateCommand },
+  { ...SUMMARIES.serve, load: async () => (await import('./serve')).serveCommand },
+  { ...SUMMARIES.send, load: async () => (await import('./send')).sendCommand },
+  { ...SUMMARIES.simulator, load: async () => (await import('./simulator')).simulatorCommand }
+]

@@ -1,12 +1,10 @@
 import type { Command, CommandIO } from '../command'
-import { parseSendArgs, runSend, SEND_HELP } from '../send'
+import { readSendArgs } from '../send/options'
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    SEND_HELP.forEach((line) => io.stdout(line))
-    return 0
-  }
-  const options = parseSendArgs(args)
+  const options = readSendArgs(args, process.env, io)
+  if (options === 'help') return 0
+  const { runSend } = await import('../send/run')
   const controller = new AbortController()
   let interrupts = 0
   const onSignal = () => {
@@ -31,8 +29,4 @@ async function run(args: string[], io: CommandIO): Promise<number> {
   }
 }
 
-export const sendCommand: Command = {
-  summary: 'send Segment events (JSON lines) through the destination to Appcues, or to a simulator without credentials',
-  usage: 'send [FILE|-] [--mapping FILE] [...]',
-  run
-}
+export const sendCommand: Command = { run }

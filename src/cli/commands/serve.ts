@@ -1,15 +1,16 @@
 import type { Command, CommandIO } from '../command'
-import { parseArgs, UsageError } from '../args'
+import { subcommandProgram } from '../command'
+import { parseCommandLine, UsageError } from '../args'
 import { destinationDir } from '../load-destination'
-import { serve } from '../serve'
-import { createPlayground } from '../serve/playground'
-
-const USAGE = 'serve [--port 3000] [--host 127.0.0.1] [--path DIR]'
+import { withPathOption } from './destination-options'
+import { SUMMARIES } from './summaries'
 
 function portNumber(value: string): number {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`The port "${value}" is not a port number (0-65535; 0 picks a free one). Usage: ${USAGE}`)
+    throw new UsageError(
+      `The port "${value}" is not a port number (0-65535; 0 picks a free one). Run \`appcues-actions serve --help\` for the options.`
+    )
   }
   return port
 }
@@ -22,12 +23,25 @@ function untilStopped(): Promise<void> {
 }
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  const { options } = parseArgs(args, { options: ['port', 'host', 'path'] }, USAGE)
+  const program = withPathOption(
+    subcommandProgram(SUMMARIES.serve, io)
+      .option('--port <N>', 'port to listen on (default: $PORT, else 3000; 0 picks a free one)')
+      .option('--host <HOST>', 'interface to listen on (default 127.0.0.1; any other address is reachable by others)')
+      .addHelpText(
+        'after',
+        '\nRoutes: GET /manifest, POST /authenticate, POST /delete, POST /<actionKey>, and the playground page at GET /.\n' +
+          'It reloads the destination when a file in its folder changes. See docs/cli.md and docs/playground.md.'
+      )
+  )
+  const parsed = parseCommandLine(program, args)
+  if (parsed === 'help') return 0
   const settings = {
-    directory: destinationDir(options.get('path')),
-    host: options.get('host') ?? '127.0.0.1',
-    port: portNumber(options.get('port') ?? process.env.PORT ?? '3000')
+    directory: destinationDir(parsed.options.get('path')),
+    host: parsed.options.get('host') ?? '127.0.0.1',
+    port: portNumber(parsed.options.get('port') ?? process.env.PORT ?? '3000')
   }
+  io.stdout(`Starting the server on ${settings.host} port ${settings.port}: loading the destination...`)
+  const [{ serve }, { createPlayground }] = await Promise.all([import('../serve'), import('../serve/playground')])
   const playground = createPlayground()
   let serving
   try {
@@ -46,9 +60,4 @@ async function run(args: string[], io: CommandIO): Promise<number> {
   return 0
 }
 
-export const serveCommand: Command = {
-  summary:
-    "run the destination behind a local HTTP server with Segment's serve routes and a mapping playground page, reloading on changes",
-  usage: USAGE,
-  run
-}
+export const serveCommand: Command = { run }

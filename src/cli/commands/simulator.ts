@@ -1,39 +1,36 @@
+import type { Command as Program } from 'commander'
 import type { Command, CommandIO } from '../command'
-import { parseArgs, UsageError } from '../args'
-import { describeHoldings, startSimulator } from '../../simulator'
+import { subcommandProgram } from '../command'
+import { parseCommandLine, UsageError } from '../args'
+import type { ParsedArgs } from '../args'
 import type { Simulator, SimulatorOptions } from '../../simulator'
 import { numberFlag } from '../send/numbers'
-import {
-  SIMULATOR_BEHAVIOUR_OPTIONS,
-  SIMULATOR_BEHAVIOUR_SWITCHES,
-  SIMULATOR_FLAGS_HELP,
-  simulatorBehaviourFrom
-} from '../send/simulator-flags'
+import { addSimulatorFlags, simulatorBehaviourFrom } from '../send/simulator-flags'
+import { SUMMARIES } from './summaries'
 
-const USAGE = 'simulator [--port N] [--rate-limit N] [...]'
 const DEFAULT_PORT = 4567
 
-const HELP = [
-  `Usage: appcues-actions ${USAGE}`,
-  '',
-  'Runs a local Appcues simulator: every call the destination makes, with Appcues auth checks, contract checks,',
-  'the account rate limit and optional faults. Inspect it at GET /_simulator/state; clear it with POST /_simulator/reset.',
-  '',
-  `  --port N             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`,
-  '  --host H             interface to listen on (default 127.0.0.1)',
-  ...SIMULATOR_FLAGS_HELP.map((line) => `  ${line}`),
-  '  --account-id N --api-key K --api-secret S --legacy-api-key L   the credentials it accepts (defaults are printed)',
-  '  --max-records N      records kept per collection (default 100000; counts stay exact)'
-]
+function simulatorProgram(io: CommandIO): Program {
+  const program = subcommandProgram(SUMMARIES.simulator, io)
+    .addHelpText(
+      'before',
+      'Runs a local Appcues simulator: every call the destination makes, with Appcues auth checks, contract checks,\n' +
+        'the account rate limit and optional faults. Inspect it at GET /_simulator/state; clear it with\n' +
+        'POST /_simulator/reset.\n'
+    )
+    .option('--port <N>', `port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`)
+    .option('--host <HOST>', 'interface to listen on (default 127.0.0.1)')
+    .option('--max-records <N>', 'records kept per collection (default 100000; counts stay exact)')
+    .optionsGroup('Credentials it accepts (made-up defaults are printed at start):')
+    .option('--account-id <N>', 'the account ID')
+    .option('--api-key <KEY>', 'the API key')
+    .option('--api-secret <SECRET>', 'the API secret')
+    .option('--legacy-api-key <KEY>', 'the Legacy API key (deletions)')
+    .optionsGroup('Behaviour:')
+  return addSimulatorFlags(program)
+}
 
-const CREDENTIAL_FLAGS = ['account-id', 'api-key', 'api-secret', 'legacy-api-key']
-
-function optionsFrom(args: string[]): SimulatorOptions {
-  const spec = {
-    switches: SIMULATOR_BEHAVIOUR_SWITCHES,
-    options: ['port', 'host', 'max-records', ...CREDENTIAL_FLAGS, ...SIMULATOR_BEHAVIOUR_OPTIONS]
-  }
-  const parsed = parseArgs(args, spec, USAGE)
+function optionsFrom(parsed: ParsedArgs): SimulatorOptions {
   const { options } = parsed
   const port = options.get('port')
   const maxRecords = options.get('max-records')
@@ -94,11 +91,10 @@ function describeStart(simulator: Simulator, options: SimulatorOptions, given: S
 }
 
 async function run(args: string[], io: CommandIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    HELP.forEach((line) => io.stdout(line))
-    return 0
-  }
-  const options = optionsFrom(args)
+  const parsed = parseCommandLine(simulatorProgram(io), args)
+  if (parsed === 'help') return 0
+  const options = optionsFrom(parsed)
+  const { describeHoldings, startSimulator } = await import('../../simulator')
   let simulator: Simulator
   try {
     simulator = await startSimulator(options)
@@ -110,7 +106,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
       )
     throw new UsageError(`The simulator could not start: ${(error as Error).message}`)
   }
-  const given = new Set(args.map((arg) => arg.replace(/^--/, '').split('=')[0]))
+  const given = new Set(parsed.options.keys())
   describeStart(simulator, options, given).forEach((line) => io.stdout(line))
   if (options.host !== '127.0.0.1' && options.host !== 'localhost') {
     io.stderr(`Warning: listening on ${options.host} makes the simulator and its state reachable from other machines.`)
@@ -123,8 +119,4 @@ async function run(args: string[], io: CommandIO): Promise<number> {
   return 0
 }
 
-export const simulatorCommand: Command = {
-  summary: 'run a local Appcues simulator (auth, contract checks, rate limit, faults, inspectable state)',
-  usage: USAGE,
-  run
-}
+export const simulatorCommand: Command = { run }

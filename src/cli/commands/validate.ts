@@ -1,13 +1,16 @@
 import type { Command, CommandIO } from '../command'
-import { parseArgs } from '../args'
+import { subcommandProgram } from '../command'
+import { parseCommandLine } from '../args'
 import { destinationDir } from '../load-destination'
-import { validateDestination } from '../validate'
-import { counts, formatReport } from '../validate/report'
-
-const USAGE = 'validate [--path DIR] [--json]'
+import { withPathOption } from './destination-options'
+import { SUMMARIES } from './summaries'
 
 /** Prints every finding; resolves to 1 when there is an error (warnings alone exit 0). */
-export function validate(options: { directory: string; json: boolean }, io: CommandIO): number {
+export async function validate(options: { directory: string; json: boolean }, io: CommandIO): Promise<number> {
+  const [{ validateDestination }, { counts, formatReport }] = await Promise.all([
+    import('../validate'),
+    import('../validate/report')
+  ])
   const result = validateDestination(options.directory)
   const { errors } = counts(result.findings)
   if (options.json) {
@@ -20,11 +23,18 @@ export function validate(options: { directory: string; json: boolean }, io: Comm
 }
 
 export const validateCommand: Command = {
-  summary: "check the destination against the monorepo's rules and the live destination's contract",
-  usage: USAGE,
-  run: (args, io) =>
-    Promise.resolve().then(() => {
-      const { switches, options } = parseArgs(args, { switches: ['json'], options: ['path'] }, USAGE)
-      return validate({ directory: destinationDir(options.get('path')), json: switches.has('json') }, io)
-    })
+  run: async (args, io) => {
+    const program = withPathOption(
+      subcommandProgram(SUMMARIES.validate, io).option(
+        '--json',
+        'print {directory, name, findings: [{severity, rule, place, message, fix}]} for scripts'
+      )
+    )
+    const parsed = parseCommandLine(program, args)
+    if (parsed === 'help') return 0
+    return await validate(
+      { directory: destinationDir(parsed.options.get('path')), json: parsed.switches.has('json') },
+      io
+    )
+  }
 }

@@ -1,6 +1,6 @@
 export { runSend } from './run'
 export type { SendIO, SendResult } from './run'
-export { parseSendArgs, SEND_HELP, SEND_USAGE } from './options'
+export { parseSendArgs, readSendArgs, sendHelp } from './options'
 export type { SendOptions } from './options'
 export type { SendSummary } from './summary'
 export type { DeadLetter } from './dead-letter'

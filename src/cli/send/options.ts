@@ -1,10 +1,14 @@
 import path from 'path'
-import { parseArgs, UsageError } from '../args'
+import type { Command as Program } from 'commander'
+import { parseCommandLine, UsageError } from '../args'
+import type { CommandIO } from '../command'
+import { subcommandProgram } from '../command'
+import { SUMMARIES } from '../commands/summaries'
 import { MAX_BATCH_SIZE } from '../../destinations/appcues/fields'
 import type { SimulatorOptions } from '../../simulator'
 import { numberFlag } from './numbers'
 import type { RetryPolicy } from './retry'
-import { SIMULATOR_BEHAVIOUR_OPTIONS, SIMULATOR_BEHAVIOUR_SWITCHES, simulatorBehaviourFrom } from './simulator-flags'
+import { addSimulatorFlags, simulatorBehaviourFrom } from './simulator-flags'
 import type { TargetChoice } from './target'
 
 export interface SendOptions {
@@ -33,85 +37,52 @@ export interface SendOptions {
  */
 export const DEFAULT_SEND_BATCH_SIZE = 100
 
-export const SEND_USAGE =
-  'send [FILE|-] [--mapping FILE] [--checkpoint FILE] [--dead-letter FILE] [--json] [--strict] [...]'
+const SEND_HELP_REFERENCE = 'Run `appcues-actions send --help` for the options.'
 
-const SIM_OPTIONS = SIMULATOR_BEHAVIOUR_OPTIONS.map((name) => `sim-${name}`)
-const SIM_SWITCHES = SIMULATOR_BEHAVIOUR_SWITCHES.map((name) => `sim-${name}`)
-
-const SPEC = {
-  switches: ['simulate', 'json', 'strict', 'quiet', ...SIM_SWITCHES],
-  options: [
-    'mapping',
-    'account-id',
-    'api-key',
-    'api-secret',
-    'region',
-    'legacy-api-key',
-    'endpoint',
-    'concurrency',
-    'batch-size',
-    'rate',
-    'max-retries',
-    'retry-delay',
-    'dead-letter',
-    'checkpoint',
-    ...SIM_OPTIONS
-  ]
+/** The flags of `send`, grouped as its help shows them. */
+export function sendProgram(io: CommandIO): Program {
+  const program = subcommandProgram(SUMMARIES.send, io)
+    .argument('[FILE|-]', 'the events, one JSON object a line: a file, or - for standard input')
+    .allowExcessArguments()
+    .optionsGroup('Target (without credentials, send simulates):')
+    .option('--account-id <N>', 'Appcues account ID (or APPCUES_ACCOUNT_ID)')
+    .option('--api-key <KEY>', 'Appcues API key (or APPCUES_API_KEY; prefer the environment for secrets)')
+    .option('--api-secret <SECRET>', 'Appcues API secret (or APPCUES_API_SECRET; prefer the environment for secrets)')
+    .option('--region <US|EU>', 'the Appcues region (or APPCUES_REGION; default US)')
+    .option('--legacy-api-key <KEY>', 'for deletions (or APPCUES_LEGACY_API_KEY)')
+    .option('--endpoint <URL>', 'Endpoint Override, e.g. a simulator started with `appcues-actions simulator`')
+    .option('--simulate', 'always use the in-process simulator, even when credentials are set')
+    .optionsGroup('Delivery:')
+    .option('--mapping <FILE>', 'JSON list of {subscribe, partnerAction, mapping, name?} instead of the presets')
+    .option(
+      '--batch-size <N>',
+      "events per batch of one subscription, sent through the actions' batch path, which merges profile updates " +
+        `per user and group (default ${DEFAULT_SEND_BATCH_SIZE}; 1 = one event at a time; at most ${MAX_BATCH_SIZE})`
+    )
+    .option('--concurrency <N>', 'events in flight at once; with batching, requests in flight at once (default 10)')
+    .option('--rate <N>', 'requests per second at most (default 50, below the Appcues limit of 60; 0 = no cap)')
+    .option('--max-retries <N>', 'retries of a retryable failure (default 5), with exponential backoff and Retry-After')
+    .option('--retry-delay <MS>', 'first backoff delay in milliseconds (default 500)')
+    .option('--dead-letter <FILE>', 'where undeliverable events go (default: next to FILE, NAME.dead-letter.jsonl)')
+    .option('--checkpoint <FILE>', 'record progress; run again with the same file to resume without re-sending')
+    .optionsGroup('Output:')
+    .option('--json', 'print the summary as one JSON object')
+    .option('--strict', 'exit 1 also when an event was rejected or a line was malformed')
+    .option('--quiet', 'no progress and no per-line messages')
+    .optionsGroup('Simulator behaviour (only when simulating; see `appcues-actions simulator --help`):')
+  return addSimulatorFlags(program, 'sim-').addHelpText(
+    'after',
+    '\nExit status: 0 when every event was delivered, skipped or rejected; 1 when a delivery failed or the run\n' +
+      'stopped early (and, with --strict, when an event was rejected or a line malformed); 2 for a usage error.'
+  )
 }
 
-export const SEND_HELP = [
-  `Usage: appcues-actions ${SEND_USAGE}`,
-  '',
-  'Sends Segment events (one JSON object a line, from FILE or - for standard input) through the destination',
-  "and its presets' subscriptions (or --mapping FILE) to Appcues, or to an in-process Appcues simulator.",
-  '',
-  'Target (without credentials, send simulates):',
-  '  --account-id N --api-key K --api-secret S   Appcues credentials (or APPCUES_ACCOUNT_ID, APPCUES_API_KEY,',
-  '                                              APPCUES_API_SECRET; prefer the environment for secrets)',
-  '  --region US|EU          (APPCUES_REGION, default US)',
-  '  --legacy-api-key K      for deletions (APPCUES_LEGACY_API_KEY)',
-  '  --endpoint URL          Endpoint Override, e.g. a simulator started with `appcues-actions simulator`',
-  '  --simulate              always use the in-process simulator, even when credentials are set',
-  '',
-  'Delivery:',
-  '  --mapping FILE          JSON list of {subscribe, partnerAction, mapping, name?} instead of the presets',
-  "  --batch-size N          events per batch of one subscription, sent through the actions' batch path, which merges",
-  `                          profile updates per user and group (default ${DEFAULT_SEND_BATCH_SIZE}: merges repeats, yet a stop finishes`,
-  '                          in seconds; 1 = one event at a time; at most 1000)',
-  '  --concurrency N         events in flight at once; with batching, requests in flight at once (default 10)',
-  '  --rate N                requests per second at most (default 50, below the Appcues limit of 60; 0 = no cap)',
-  '  --max-retries N         retries of a retryable failure (default 5), with exponential backoff and Retry-After',
-  '  --retry-delay MS        first backoff delay (default 500)',
-  '  --dead-letter FILE      where undeliverable events go (default: next to FILE, NAME.dead-letter.jsonl)',
-  '  --checkpoint FILE       record progress; run again with the same file to resume without re-sending',
-  '',
-  'Output:',
-  '  --json                  print the summary as one JSON object',
-  '  --strict                exit 1 also when an event was rejected or a line was malformed',
-  '  --quiet                 no progress and no per-line messages',
-  '',
-  'Simulator behaviour (only when simulating): --sim-rate-limit, --sim-error-rate, --sim-latency, --sim-drop-rate,',
-  '--sim-slow-rate, --sim-slow-ms, --sim-seed, --sim-fault-routes, --sim-reject-dropped (see `appcues-actions simulator --help`).',
-  '',
-  'Exit status: 0 when every event was delivered, skipped or rejected; 1 when a delivery failed or the run stopped',
-  'early (and, with --strict, when an event was rejected or a line malformed); 2 for a usage error.'
-]
-
-/** Splits positional arguments from flags, since the shared parser takes flags only. */
-function splitPositionals(args: string[]): { positionals: string[]; flags: string[] } {
-  const positionals: string[] = []
-  const flags: string[] = []
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]
-    if (!arg.startsWith('--')) {
-      positionals.push(arg)
-      continue
-    }
-    flags.push(arg)
-    if (!arg.includes('=') && SPEC.options.includes(arg.slice(2)) && i + 1 < args.length) flags.push(args[++i])
-  }
-  return { positionals, flags }
+/** The help of `send`, as lines. */
+export function sendHelp(): string[] {
+  return sendProgram({ stdout: () => undefined, stderr: () => undefined })
+    .helpInformation()
+    .trimEnd()
+    .split('\n')
 }
 
 function targetFrom(
@@ -166,14 +137,16 @@ function defaultDeadLetter(input: string): string {
   return path.join(dir, `${name}.dead-letter.jsonl`)
 }
 
-export function parseSendArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SendOptions {
-  const { positionals, flags } = splitPositionals(args)
-  const { switches, options } = parseArgs(flags, SPEC, SEND_USAGE)
+/** Reads send's command line; 'help' when --help was asked for (the help is printed through `io`). */
+export function readSendArgs(args: string[], env: NodeJS.ProcessEnv, io: CommandIO): SendOptions | 'help' {
+  const parsed = parseCommandLine(sendProgram(io), args)
+  if (parsed === 'help') return 'help'
+  const { switches, options, positionals } = parsed
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
-        ? `send needs the events to send: a JSON-lines FILE, or - to read standard input. Usage: ${SEND_USAGE}`
-        : `send takes one input, got ${positionals.join(' ')}. Usage: ${SEND_USAGE}`
+        ? `send needs the events to send: a JSON-lines FILE, or - to read standard input. ${SEND_HELP_REFERENCE}`
+        : `send takes one input, got ${positionals.join(' ')}. ${SEND_HELP_REFERENCE}`
     )
   }
   const input = positionals[0]
@@ -209,4 +182,11 @@ export function parseSendArgs(args: string[], env: NodeJS.ProcessEnv = process.e
     strict: switches.has('strict'),
     quiet: switches.has('quiet')
   }
+}
+
+/** Reads send's command line, for callers that never ask for help. */
+export function parseSendArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SendOptions {
+  const options = readSendArgs(args, env, { stdout: () => undefined, stderr: () => undefined })
+  if (options === 'help') throw new UsageError('--help prints the help; it does not make a send run.')
+  return options
 }

@@ -1,8 +1,9 @@
+import type { Command as Program } from 'commander'
 import type { ParsedArgs } from '../args'
 import type { FaultOptions, SimulatorOptions } from '../../simulator'
 import { UsageError } from '../args'
-import { ROUTE_NAMES } from '../../simulator'
-import type { RouteName } from '../../simulator'
+import { ROUTE_NAMES } from '../../simulator/routes'
+import type { RouteName } from '../../simulator/routes'
 import { numberFlag, rangeFlag, statusRatesFlag } from './numbers'
 
 function routesFlag(flag: string, value: string): RouteName[] {
@@ -12,34 +13,59 @@ function routesFlag(flag: string, value: string): RouteName[] {
   return routes as RouteName[]
 }
 
-/** Simulator flags that take a value, without prefix (`send` accepts them as --sim-NAME). */
-export const SIMULATOR_BEHAVIOUR_OPTIONS = [
-  'rate-limit',
-  'error-rate',
-  'latency',
-  'drop-rate',
-  'slow-rate',
-  'slow-ms',
-  'seed',
-  'fault-routes'
-]
-export const SIMULATOR_BEHAVIOUR_SWITCHES = ['reject-dropped']
+export interface SimulatorFlag {
+  name: string
+  /** The value's placeholder in help; a flag without one is a switch. */
+  value?: string
+  description: string
+}
 
-export const SIMULATOR_FLAGS_HELP = [
-  '--rate-limit N        requests per second per account before 429 (default 60; 0 = no limit)',
-  '--error-rate S=P,...  answer status S with probability P instead of processing, e.g. 503=0.1,500=0.05',
-  '--latency MS|MIN-MAX  added latency per request',
-  '--drop-rate P         probability of closing the connection without an answer',
-  '--slow-rate P         probability of sending the answer slowly (over --slow-ms, default 1000)',
-  '--seed N              seed of the fault dice (same seed, same faults)',
-  '--fault-routes R,...  inject faults only into these routes (userProfile, userEvents, groupProfile, groupUsers,',
-  '                      gdprDelete, segmentDirect, tags, segments, segmentAddUsers, segmentRemoveUsers)',
-  '--reject-dropped      answer 400 for values Appcues would silently drop, instead of only recording them'
+/** The simulator's behaviour flags, without prefix (`send` accepts them as --sim-NAME). */
+export const SIMULATOR_BEHAVIOUR_FLAGS: SimulatorFlag[] = [
+  {
+    name: 'rate-limit',
+    value: 'N',
+    description: 'requests per second per account before 429 (default 60; 0 = no limit)'
+  },
+  {
+    name: 'error-rate',
+    value: 'S=P,...',
+    description: 'answer status S with probability P instead of processing, e.g. 503=0.1,500=0.05'
+  },
+  { name: 'latency', value: 'MS|MIN-MAX', description: 'added latency per request' },
+  { name: 'drop-rate', value: 'P', description: 'probability of closing the connection without an answer' },
+  { name: 'slow-rate', value: 'P', description: 'probability of sending the answer slowly (over slow-ms)' },
+  { name: 'slow-ms', value: 'MS', description: 'how long a slow answer takes (default 1000)' },
+  { name: 'seed', value: 'N', description: 'seed of the fault dice (same seed, same faults)' },
+  {
+    name: 'fault-routes',
+    value: 'R,...',
+    description: `inject faults only into these routes (${ROUTE_NAMES.join(', ')})`
+  },
+  {
+    name: 'reject-dropped',
+    description: 'answer 400 for values Appcues would silently drop, instead of only recording them'
+  }
 ]
+
+export const SIMULATOR_BEHAVIOUR_OPTIONS = SIMULATOR_BEHAVIOUR_FLAGS.filter((flag) => flag.value).map(
+  (flag) => flag.name
+)
+export const SIMULATOR_BEHAVIOUR_SWITCHES = SIMULATOR_BEHAVIOUR_FLAGS.filter((flag) => !flag.value).map(
+  (flag) => flag.name
+)
+
+/** Declares the behaviour flags on a command, named --PREFIXNAME. */
+export function addSimulatorFlags(program: Program, prefix = ''): Program {
+  for (const flag of SIMULATOR_BEHAVIOUR_FLAGS) {
+    program.option(`--${prefix}${flag.name}${flag.value ? ` <${flag.value}>` : ''}`, flag.description)
+  }
+  return program
+}
 
 /** Reads the simulator's limit and fault flags (optionally prefixed, as `send` takes them). */
 export function simulatorBehaviourFrom(
-  args: ParsedArgs,
+  args: Pick<ParsedArgs, 'switches' | 'options'>,
   prefix = ''
 ): Pick<SimulatorOptions, 'rateLimit' | 'faults' | 'rejectDropped'> {
   const get = (name: string) => args.options.get(`${prefix}${name}`)

@@ -109,9 +109,9 @@ export function formatSummary(summary: SendSummary): string[] {
   lines.push(row('failed', summary.failed, summary.failed > 0 ? 'not delivered; top reasons:' : ''))
   lines.push(...reasons(summary.topFailedReasons))
   const batches = summary.batchSize > 1 ? `, batches of up to ${summary.batchSize} events` : ''
-  lines.push(
-    row('requests', summary.requests, `${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}${batches}`)
-  )
+  // Every run starts with one check of the credentials (the call testAuthentication makes); it is a request too.
+  const retries = `${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}`
+  lines.push(row('requests', summary.requests, `including 1 credential check; ${retries}${batches}`))
   lines.push(row('elapsed', `${(summary.elapsedMs / 1000).toFixed(1)} s`, `${summary.eventsPerSecond} events/s`))
   if (summary.deadLetter) {
     lines.push(

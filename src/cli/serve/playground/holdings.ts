@@ -6,24 +6,41 @@ const RECENT_EVENTS = 5
 
 export interface UserHoldings {
   userId: string
-  /** The merged profile, or null when no profile update arrived for this user. */
+  /** The merged profile as Appcues now holds it (every run since the simulator was cleared), or null. */
   profile: Attributes | null
+  /** The attributes this run's profile updates set, merged, or null when this run did not update the profile. */
+  changes: Attributes | null
+  /** Events this run recorded. */
   eventCount: number
-  /** The latest events, newest first. */
+  /** This run's latest events, newest first. */
   recentEvents: Array<{ name: string; timestamp: string | number; attributes: Attributes; groupId?: string }>
-  /** The groups the user was added to. */
+  /** The groups the user is a member of. */
   groups: string[]
-  /** How many erasure requests named this user. */
+  /** How many erasure requests of this run named this user. */
   erasureRequests: number
-  /** How many Segment-shaped messages (the legacy Send action) named this user. */
+  /** How many Segment-shaped messages (the legacy Send action) of this run named this user. */
   segmentMessages: number
+  /** What earlier runs left for this user, which the page does not show. */
+  earlier: { events: number; profileUpdates: number; erasureRequests: number; segmentMessages: number }
 }
 
 export interface GroupHoldings {
   groupId: string
-  /** The merged group profile, or null when no group update arrived. */
+  /** The merged group profile as Appcues now holds it, or null when no group update arrived. */
   attributes: Attributes | null
+  /** The attributes this run's group updates set, merged, or null. */
+  changes: Attributes | null
   members: string[]
+  /** Group profile updates of earlier runs. */
+  earlierUpdates: number
+}
+
+/** What the simulator held just before a run, so that only the run's own records are shown. */
+export interface RunMark {
+  /** The sequence number of the simulator's latest record. */
+  seq: number
+  /** How many dropped-value findings there were. */
+  dropped: number
 }
 
 /** What the simulator holds for the users and groups of one run, and for the whole simulated account. */
@@ -36,14 +53,52 @@ export interface Holdings {
   summary: string[]
 }
 
-function userHoldings(state: SimulatorState, userId: string): UserHoldings {
-  const events = state.events.filter((event) => event.userId === userId)
+export function runMark(state: SimulatorState): RunMark {
+  const collections = [
+    state.profiles,
+    state.events,
+    state.groups,
+    state.memberships,
+    state.deletions,
+    state.segmentMessages
+  ]
+  const seq = Math.max(0, ...collections.map((records) => records[records.length - 1]?.seq ?? 0))
+  return { seq, dropped: state.counts.dropped }
+}
+
+/** Splits records into those of this run (after `mark`) and how many came before. */
+function split<T extends { seq: number }>(records: T[], mark: RunMark): { now: T[]; before: number } {
+  const now = records.filter((record) => record.seq > mark.seq)
+  return { now, before: records.length - now.length }
+}
+
+const merged = (updates: Array<{ attributes: Attributes }>): Attributes | null =>
+  updates.length === 0 ? null : updates.reduce<Attributes>((all, update) => ({ ...all, ...update.attributes }), {})
+
+function userHoldings(state: SimulatorState, userId: string, mark: RunMark): UserHoldings {
+  const events = split(
+    state.events.filter((event) => event.userId === userId),
+    mark
+  )
+  const profiles = split(
+    state.profiles.filter((profile) => profile.userId === userId),
+    mark
+  )
   const named = (message: Record<string, unknown>) => message.userId === userId || message.anonymousId === userId
+  const deletions = split(
+    state.deletions.filter((deletion) => deletion.users.includes(userId)),
+    mark
+  )
+  const messages = split(
+    state.segmentMessages.filter((stored) => named(stored.message)),
+    mark
+  )
   return {
     userId,
     profile: state.users[userId] ?? null,
-    eventCount: events.length,
-    recentEvents: events
+    changes: merged(profiles.now),
+    eventCount: events.now.length,
+    recentEvents: events.now
       .slice(-RECENT_EVENTS)
       .reverse()
       .map(({ name, timestamp, attributes, groupId }) => ({
@@ -55,29 +110,42 @@ function userHoldings(state: SimulatorState, userId: string): UserHoldings {
     groups: Object.entries(state.groupProfiles)
       .filter(([, group]) => group.members.includes(userId))
       .map(([groupId]) => groupId),
-    erasureRequests: state.deletions.filter((deletion) => deletion.users.includes(userId)).length,
-    segmentMessages: state.segmentMessages.filter((stored) => named(stored.message)).length
+    erasureRequests: deletions.now.length,
+    segmentMessages: messages.now.length,
+    earlier: {
+      events: events.before,
+      profileUpdates: profiles.before,
+      erasureRequests: deletions.before,
+      segmentMessages: messages.before
+    }
   }
 }
 
-function groupHoldings(state: SimulatorState, groupId: string): GroupHoldings {
+function groupHoldings(state: SimulatorState, groupId: string, mark: RunMark): GroupHoldings {
   const group = state.groupProfiles[groupId]
-  return { groupId, attributes: group?.attributes ?? null, members: group?.members ?? [] }
+  const updates = split(
+    state.groups.filter((update) => update.groupId === groupId),
+    mark
+  )
+  return {
+    groupId,
+    attributes: group?.attributes ?? null,
+    changes: merged(updates.now),
+    members: group?.members ?? [],
+    earlierUpdates: updates.before
+  }
 }
 
-/**
- * What the simulator holds for the given user and group IDs. `droppedBefore` is the number of dropped-value
- * findings before the run, so that only this run's are listed.
- */
+/** What the run after `mark` did to the given user and group IDs, and what the simulator holds for them now. */
 export function holdingsFor(
   state: SimulatorState,
   ids: { userIds: string[]; groupIds: string[] },
-  droppedBefore: number
+  mark: RunMark
 ): Holdings {
-  const newFindings = Math.max(0, state.counts.dropped - droppedBefore)
+  const newFindings = Math.max(0, state.counts.dropped - mark.dropped)
   return {
-    users: ids.userIds.map((userId) => userHoldings(state, userId)),
-    groups: ids.groupIds.map((groupId) => groupHoldings(state, groupId)),
+    users: ids.userIds.map((userId) => userHoldings(state, userId, mark)),
+    groups: ids.groupIds.map((groupId) => groupHoldings(state, groupId, mark)),
     dropped: (newFindings > 0 ? state.dropped.slice(-newFindings) : []).map(({ subject, key, reason }) => ({
       subject,
       key,

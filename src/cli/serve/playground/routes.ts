@@ -10,8 +10,11 @@ import { parseRunRequest, runPlayground } from './run'
 import { settingsForRun, settingsView } from './settings'
 import { playgroundSetup } from './setup'
 
-/** The page's files: plain HTML, CSS and JavaScript, read from the package at each request (no build step). */
-const ASSETS_DIR = path.join(__dirname, 'assets')
+/**
+ * The page's files: plain HTML, CSS and JavaScript, read from the package's src/ at each request (no build step),
+ * also when the CLI runs compiled from dist/ (which sits at the same depth as src/).
+ */
+const ASSETS_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'src', 'cli', 'serve', 'playground', 'assets')
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },

@@ -6,7 +6,7 @@ import { ajvFields, errorOutput } from '../errors'
 import { summariseExchanges } from '../exchanges'
 import type { Exchange } from '../exchanges'
 import { HttpError } from '../http'
-import { holdingsFor, idsOf } from './holdings'
+import { holdingsFor, idsOf, runMark } from './holdings'
 import type { Holdings } from './holdings'
 import { settingsForRun } from './settings'
 import type { RunTarget, SimulatorTarget } from './settings'
@@ -284,7 +284,7 @@ export async function runPlayground(
     result.payload = mapped
     result.fieldErrors = errors
   }
-  const droppedBefore = simulator?.state().counts.dropped ?? 0
+  const mark = simulator ? runMark(simulator.state()) : undefined
   const stoppedBy = [
     Object.keys(result.fieldErrors).length > 0 ? 'fields' : '',
     Object.keys(result.settingsErrors).length > 0 ? 'settings' : ''
@@ -295,10 +295,10 @@ export async function runPlayground(
   } else {
     await execute(definition, request, settings, result)
   }
-  if (simulator && target.kind === 'simulator') {
+  if (simulator && mark && target.kind === 'simulator') {
     const isAction = request.kind === 'action'
     const ids = idsOf(isAction ? [result.payload, request.event] : [request.event], !isAction)
-    result.holdings = holdingsFor(simulator.state(), ids, droppedBefore)
+    result.holdings = holdingsFor(simulator.state(), ids, mark)
   }
   return result
 }

@@ -432,10 +432,10 @@
       ...(requests > 0 ? result.exchanges.map(exchangeCard) : [h('p', { class: 'description', text: 'None.' })])
     )
     showHoldings(result)
-    // Bring the first problem into view, or else the result (below the editors on a medium or narrow window).
+    // Bring the first problem into view, or else the result (below the editors on a narrow window).
     const firstProblem = document.querySelector('.invalid')
     if (firstProblem) firstProblem.scrollIntoView({ block: 'center' })
-    else if (window.matchMedia('(max-width: 1100px)').matches) $('result-title').scrollIntoView({ block: 'start' })
+    else if (window.matchMedia('(max-width: 700px)').matches) $('result-title').scrollIntoView({ block: 'start' })
   }
 
   function showPayload(result) {
@@ -467,6 +467,11 @@
     }
   }
 
+  /** The URL as text with a line-break opportunity after each / ? & and =, so that it wraps between its parts. */
+  function urlWithBreaks(url) {
+    return url.split(/(?<=[/?&=])/).flatMap((part, i) => (i === 0 ? [part] : [h('wbr'), part]))
+  }
+
   function exchangeCard(exchange) {
     const { request, response } = exchange
     const ok = response.statusCode >= 200 && response.statusCode < 300
@@ -477,7 +482,7 @@
         'div',
         { class: 'exchange-head' },
         h('span', { class: 'method', text: request.method }),
-        h('span', { class: 'url', text: request.url }),
+        h('span', { class: 'url', title: request.url }, urlWithBreaks(request.url)),
         h('span', {
           class: `http-status ${ok ? 'ok' : 'failed'}`,
           text: `${response.statusCode} ${response.statusMessage || ''}`.trim()
@@ -524,17 +529,49 @@
     )
   }
 
+  /** "2 events and 1 profile update", from counts by noun; nothing for zero counts. */
+  function counted(counts) {
+    const parts = counts
+      .filter(([count]) => count > 0)
+      .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : 's'}`)
+    return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
+  }
+
+  /** The whole profile as Appcues now holds it, folded away: it includes what earlier runs sent. */
+  function wholeProfile(attributes, what) {
+    return (
+      attributes &&
+      h(
+        'details',
+        { class: 'whole-profile' },
+        h('summary', { text: `The ${what} as Appcues now holds it, with earlier runs` }),
+        attributeTable(attributes)
+      )
+    )
+  }
+
   function userCard(user) {
     const facts = []
     if (user.groups.length > 0) facts.push(`Member of: ${user.groups.join(', ')}.`)
     if (user.erasureRequests > 0) facts.push(`Erasure requested ${user.erasureRequests} time(s).`)
     if (user.segmentMessages > 0) facts.push(`${user.segmentMessages} Segment message(s) received through Send.`)
+    const earlier = counted([
+      [user.earlier.events, 'event'],
+      [user.earlier.profileUpdates, 'profile update'],
+      [user.earlier.erasureRequests, 'erasure request'],
+      [user.earlier.segmentMessages, 'Segment message']
+    ])
     return h(
       'article',
       { class: 'holding', 'data-user': user.userId },
       h('h4', { text: `User ${user.userId}` }),
-      user.profile ? attributeTable(user.profile) : h('p', { class: 'description', text: 'No profile yet.' }),
-      h('p', { text: `${user.eventCount} event(s)${user.eventCount > 0 ? '; the latest first:' : '.'}` }),
+      user.changes
+        ? [h('p', { text: 'This run set these profile attributes:' }), attributeTable(user.changes)]
+        : h('p', { class: 'description', text: 'This run did not change the profile.' }),
+      user.eventCount > 0 &&
+        h('p', {
+          text: `This run recorded ${user.eventCount} event(s)${user.eventCount > 1 ? ', the latest first' : ''}:`
+        }),
       user.recentEvents.length > 0 &&
         h(
           'ul',
@@ -549,7 +586,9 @@
             )
           )
         ),
-      facts.map((fact) => h('p', { text: fact }))
+      facts.map((fact) => h('p', { text: fact })),
+      earlier && h('p', { class: 'description earlier', text: `Not shown: ${earlier} from earlier runs.` }),
+      wholeProfile(user.profile, 'profile')
     )
   }
 
@@ -558,10 +597,34 @@
       'article',
       { class: 'holding', 'data-group': group.groupId },
       h('h4', { text: `Group ${group.groupId}` }),
-      group.attributes
-        ? attributeTable(group.attributes)
-        : h('p', { class: 'description', text: 'No group profile yet.' }),
-      h('p', { text: group.members.length > 0 ? `Members: ${group.members.join(', ')}.` : 'No members yet.' })
+      group.changes
+        ? [h('p', { text: 'This run set these group attributes:' }), attributeTable(group.changes)]
+        : h('p', { class: 'description', text: 'This run did not change the group profile.' }),
+      h('p', { text: group.members.length > 0 ? `Members: ${group.members.join(', ')}.` : 'No members yet.' }),
+      group.earlierUpdates > 0 &&
+        h('p', {
+          class: 'description earlier',
+          text: `Not shown: ${counted([[group.earlierUpdates, 'group profile update']])} from earlier runs.`
+        }),
+      wholeProfile(group.attributes, 'group profile')
+    )
+  }
+
+  /** Offered when earlier runs left records for the users or groups of this run. */
+  function earlierRunsNote(holdings) {
+    const earlier =
+      holdings.users.some((user) => Object.values(user.earlier).some((count) => count > 0)) ||
+      holdings.groups.some((group) => group.earlierUpdates > 0)
+    return (
+      earlier &&
+      h(
+        'div',
+        { class: 'note', id: 'earlier-runs' },
+        h('p', {
+          text: 'Shown: what this run did. The simulator also keeps what earlier runs sent (until serve stops), which the profiles below include.'
+        }),
+        h('button', { type: 'button', onclick: resetSimulator, text: 'Clear the simulator and start from nothing' })
+      )
     )
   }
 
@@ -589,6 +652,7 @@
         )
       )
     $('holdings').replaceChildren(
+      earlierRunsNote(holdings) || '',
       ...holdings.users.map(userCard),
       ...holdings.groups.map(groupCard),
       dropped || '',
