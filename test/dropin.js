@@ -2,7 +2,7 @@
 // Runs the destination folder's tests the way Segment's monorepo would after the folder is dropped in: a throwaway
 // directory laid out like packages/destination-actions, the monorepo's jest block and compiler options, Jest 27,
 // snapshots rewritten with -u (upstream regenerates them with its own generator). Fails on a type error, a failing
-// test, or a handle that keeps Jest from exiting. Usage: node scripts/test-dropin.js [--keep]
+// test, or a handle that keeps Jest from exiting. Usage: node test/dropin.js [--keep]
 const { spawn, spawnSync } = require('child_process')
 const fs = require('fs')
 const os = require('os')
