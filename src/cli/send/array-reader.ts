@@ -67,6 +67,7 @@ export async function* readArrayElements(
         // Skips what precedes the bracket (whitespace, a byte-order mark).
         if (byte === BYTE.openArray) {
           opened = true
+          progress.bytes += i + 1
           start = i + 1
         }
       } else if (inString) {
@@ -94,7 +95,7 @@ export async function* readArrayElements(
     }
     if (!closed) {
       if (opened && start < chunk.length) element.add(chunk.subarray(start))
-      progress.bytes += chunk.length - start
+      progress.bytes += opened ? chunk.length - start : chunk.length
     } else {
       const rest = chunk.subarray(i)
       progress.bytes += rest.length

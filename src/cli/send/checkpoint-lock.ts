@@ -47,7 +47,11 @@ export function lockCheckpoint(file: string): CheckpointLock {
   const lockFile = `${file}.lock`
   for (let attempt = 0; attempt < 2; attempt++) {
     if (tryCreate(lockFile)) {
-      return { release: () => holderOf(lockFile) === process.pid && fs.rmSync(lockFile, { force: true }) }
+      return {
+        release: () => {
+          if (holderOf(lockFile) === process.pid) fs.rmSync(lockFile, { force: true })
+        }
+      }
     }
     const holder = holderOf(lockFile)
     if (holder !== undefined && isAlive(holder)) {

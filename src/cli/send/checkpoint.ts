@@ -1,7 +1,5 @@
 import fs from 'fs'
 import { UsageError } from '../args'
-import { lockCheckpoint } from './checkpoint-lock'
-import type { CheckpointLock } from './checkpoint-lock'
 
 /** What a checkpoint belongs to; resuming with another input or other subscriptions is refused. */
 export interface CheckpointIdentity {
@@ -53,8 +51,6 @@ export class Checkpoint {
   private batchCount = 0
   private fd: number
   private appended = 0
-  private lock?: CheckpointLock
-  private closed = false
   /** Lines finished when this run started. */
   readonly resumedLines: number
 
@@ -82,20 +78,7 @@ export class Checkpoint {
     this.fd = this.compact()
   }
 
-  /** Opens (or starts) the checkpoint and locks it: a second run with the same file is refused while this one runs. */
   static open(file: string, identity: CheckpointIdentity): Checkpoint {
-    const lock = lockCheckpoint(file)
-    try {
-      const checkpoint = Checkpoint.read(file, identity)
-      checkpoint.lock = lock
-      return checkpoint
-    } catch (error) {
-      lock.release()
-      throw error
-    }
-  }
-
-  private static read(file: string, identity: CheckpointIdentity): Checkpoint {
     if (!fs.existsSync(file)) return new Checkpoint(file, identity)
     const text = fs.readFileSync(file, 'utf8')
     // The text after the last newline is empty, or half-written by a killed run: either way it is ignored.
@@ -273,10 +256,7 @@ export class Checkpoint {
   }
 
   close(): void {
-    if (this.closed) return
-    this.closed = true
     fs.closeSync(this.fd)
     fs.closeSync(this.compact())
-    this.lock?.release()
   }
 }

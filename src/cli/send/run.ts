@@ -3,6 +3,7 @@ import definition from '../../destinations/appcues'
 import { describeHoldings } from '../../simulator'
 import type { SimulatorState } from '../../simulator'
 import { Checkpoint } from './checkpoint'
+import { lockCheckpoint } from './checkpoint-lock'
 import { DeadLetterFile } from './dead-letter'
 import type { Input } from './input'
 import { inputOf } from './input'
@@ -78,9 +79,17 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
   refuseSameFiles(options)
   const subscriptions = options.mapping ? loadMappingFile(options.mapping, definition) : presetSubscriptions(definition)
   const input = inputOf(options.input, io.stdin)
-  const checkpoint = options.checkpoint
-    ? Checkpoint.open(options.checkpoint, { input: input.identity, subscriptions: fingerprint(subscriptions) })
-    : undefined
+  // Two runs sharing one checkpoint would both send every event: the second is refused.
+  const lock = options.checkpoint ? lockCheckpoint(options.checkpoint) : undefined
+  let checkpoint: Checkpoint | undefined
+  try {
+    checkpoint = options.checkpoint
+      ? Checkpoint.open(options.checkpoint, { input: input.identity, subscriptions: fingerprint(subscriptions) })
+      : undefined
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
   let deadLetters: DeadLetterFile | undefined
   let target: Target | undefined
   let run: SendRun | undefined
@@ -103,6 +112,7 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
     printSummary(summarise(STALLED), options.json, undefined, io)
     checkpoint?.close()
     deadLetters?.close()
+    lock?.release()
   })
   try {
     deadLetters = new DeadLetterFile(options.deadLetter, (checkpoint?.resumedLines ?? 0) > 0)
@@ -112,6 +122,7 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
   } finally {
     guard.release()
     checkpoint?.close()
+    lock?.release()
     deadLetters?.close()
     await target?.close()
   }
