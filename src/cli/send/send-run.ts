@@ -184,7 +184,6 @@ export class SendRun {
   private rejectAlone(line: number, event: SegmentEvent, only: string | undefined, problem: string): void {
     const { units, deliveredBefore } = this.unitsFor(line, event, only)
     const finals = units.map((unit): FinalResult => {
-      unit.attempts = 1
       return matchesSafely(unit.subscription, event)
         ? { kind: 'rejected', reason: problem, status: 400 }
         : { kind: 'skipped' }
