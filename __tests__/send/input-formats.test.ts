@@ -3,7 +3,7 @@ import { readArrayElements } from '../../src/cli/send/array-reader'
 import { readEvents } from '../../src/cli/send/input-format'
 import type { RawLine } from '../../src/cli/send/line-reader'
 import { RecentIds } from '../../src/cli/send/recent-ids'
-import { nestedDeeperThan } from '../../src/cli/send/event-shape'
+import { eventShapeProblem, nestedDeeperThan } from '../../src/cli/send/event-shape'
 
 async function collect(lines: AsyncGenerator<RawLine>): Promise<RawLine[]> {
   const all: RawLine[] = []
@@ -99,5 +99,19 @@ describe('RecentIds', () => {
     expect(ids.repeat('a')).toBe(false) // forgets b
     expect(['c', 'd', 'a'].map((id) => ids.repeat(id))).toEqual([true, true, true])
     expect(ids.repeat('b')).toBe(false)
+  })
+})
+
+describe('eventShapeProblem', () => {
+  it("names a context that is not an object, and personas or a page call's page that is not one", () => {
+    expect(eventShapeProblem({ type: 'track' })).toBeUndefined()
+    expect(eventShapeProblem({ type: 'track', context: { ip: '1.2.3.4' } })).toBeUndefined()
+    expect(eventShapeProblem({ type: 'track', context: 5 })).toMatch(/^context must be an object, but it is a number\./)
+    expect(eventShapeProblem({ type: 'track', context: { personas: 'x' } })).toMatch(/^context\.personas must be/)
+    expect(eventShapeProblem({ type: 'screen', context: { page: ['a'] } })).toMatch(
+      /^context\.page must be an object, but it is an array\./
+    )
+    // Only the Page View action reads context.page: a track call with a string page is left alone.
+    expect(eventShapeProblem({ type: 'track', context: { page: 'home' } })).toBeUndefined()
   })
 })

@@ -42,12 +42,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-/** Fields of `context` that actions-core (personas) or the presets (page) read as objects. */
-const CONTEXT_OBJECTS = ['personas', 'page'] as const
-
 /**
  * What is wrong with the shape of an event that actions-core would trip over (and, in a batch, fail every event of
  * the batch for), or undefined. Segment sends `context` as an object; an event whose context is not one is refused.
+ * A page or screen call's `context.page` must be an object too: the Page View fields read `context.page.search`, which
+ * on a string is `String.prototype.search`, and the event would be refused for a reason that names no real problem.
  */
 export function eventShapeProblem(event: Record<string, unknown>): string | undefined {
   const { context } = event
@@ -55,7 +54,8 @@ export function eventShapeProblem(event: Record<string, unknown>): string | unde
   if (!isObject(context)) {
     return `context must be an object, but it is ${kindOf(context)}. Fix the event's "context" (or leave it out).`
   }
-  for (const key of CONTEXT_OBJECTS) {
+  const objects = event.type === 'page' || event.type === 'screen' ? ['personas', 'page'] : ['personas']
+  for (const key of objects) {
     const value = context[key]
     if (value !== undefined && !isObject(value)) {
       return `context.${key} must be an object, but it is ${kindOf(
