@@ -55,7 +55,7 @@ export function buildSummary(parts: {
 }): SendSummary {
   const { tally: counts } = parts
   const noEvents =
-    counts.read === 0 && counts.malformed > 0
+    counts.read === 0 && counts.alreadyDone === 0 && counts.malformed > 0
       ? `no event could be read from ${parts.input}: every one of its ${counts.malformed} non-blank line${
           counts.malformed === 1 ? ' is' : 's is'
         } malformed; the first reads \`${
