@@ -241,6 +241,24 @@ describe('runPlayground against the simulator', () => {
     expect(result.holdings?.users).toEqual([expect.objectContaining({ userId: 'user-1042', profile: null })])
   })
 
+  it('runs an identify whose profile, echoed by the simulator, is 150 KB', async () => {
+    const big = 'b'.repeat(150 * 1024)
+    const result = await runPlayground(
+      definition,
+      {
+        kind: 'action',
+        action: 'identifyUser',
+        event: { ...samples.identify, traits: { big } },
+        mapping: defaults('identifyUser'),
+        settings: settings()
+      },
+      target
+    )
+    expect(result.ok).toBe(true)
+    expect(result.exchanges.map((exchange) => exchange.response.statusCode)).toEqual([200])
+    expect(simulator.state().users['user-1042'].big).toHaveLength(big.length)
+  }, 30_000)
+
   it('shows an error that names a setting beside that setting (typed credentials the simulator refuses)', async () => {
     const result = await runPlayground(
       definition,

@@ -31,7 +31,7 @@ describe('the appcues-actions CLI', () => {
     expect(strict.stdout()).toMatch(/rejected\s+7/)
     expect((await usage.exit).code).toBe(2)
     expect(usage.stderr()).toBe('--rate must be a whole number, got "many".\n')
-  }, 20_000)
+  }, 60_000)
 
   it('simulator serves until stopped, and send delivers to it through --endpoint', async () => {
     const child = cli(['simulator', '--port', '0', '--rate-limit', '0', '--api-secret', 'given-secret-789'])
@@ -63,5 +63,5 @@ describe('the appcues-actions CLI', () => {
     expect((await child.exit).code).toBe(0)
     expect(child.stdout()).toContain('Simulator stopped. It held:')
     expect(child.stdout()).toMatch(/user profiles +9 users/)
-  }, 20_000)
+  }, 60_000)
 })

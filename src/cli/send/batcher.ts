@@ -56,7 +56,7 @@ function mappingBatchSize(subscription: Subscription): number | undefined {
 }
 
 /** The subscription's filter, as actions-core applies it before a batch reaches the action. */
-function matcher(subscription: Subscription): (event: SegmentEvent) => boolean {
+export function matcher(subscription: Subscription): (event: SegmentEvent) => boolean {
   const parsed = parseFql(subscription.subscribe)
   // An unparsable filter is refused before sending starts; should one get here, actions-core reports it per event.
   if ('error' in parsed) return () => true

@@ -73,8 +73,13 @@ export class Deliverer {
           notSubscribed ? { kind: 'skipped' } : classifyEntry(multistatus?.[index], context)
       )
     } catch (error) {
-      // A throw fails the whole batch (actions-core does not split it): every event gets the same outcome.
       const result = classifyError(error as Error, context)
+      if (units.length > 1 && (result.kind === 'failed' || result.kind === 'rejected')) {
+        // A throw would fail the whole batch (actions-core does not split it) for the sake of one event: each event
+        // is tried alone instead, so that only the one that throws on its own gets the failure.
+        this.destination.responses.length = 0
+        return this.deliverEachAlone(units, context, onSettled)
+      }
       results = units.map(() => result)
     } finally {
       this.destination.responses.length = 0
@@ -82,6 +87,16 @@ export class Deliverer {
     units.forEach((unit, index) => {
       if (results[index].kind !== 'retry') onSettled?.(unit, results[index])
     })
+    return results
+  }
+
+  private async deliverEachAlone(
+    units: DeliveryUnit[],
+    context: UnitContext,
+    onSettled?: (unit: DeliveryUnit, result: AttemptResult) => void
+  ): Promise<AttemptResult[]> {
+    const results: AttemptResult[] = []
+    for (const unit of units) results.push(...(await this.deliverBatch([unit], context, onSettled)))
     return results
   }
 

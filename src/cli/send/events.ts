@@ -1,4 +1,5 @@
 import type { SegmentEvent } from '@segment/actions-core'
+import { eventShapeProblem, MAX_EVENT_DEPTH, nestedDeeperThan } from './event-shape'
 import type { RawLine } from './line-reader'
 
 export type ParsedLine =
@@ -10,6 +11,8 @@ export type ParsedLine =
       event: SegmentEvent
       /** From a dead-letter record: only this subscription is run again. */
       only?: string
+      /** Set when the event's shape is wrong: it is rejected without being sent. */
+      problem?: string
     }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -24,9 +27,24 @@ function unwrapDeadLetter(value: Record<string, unknown>): { event: Record<strin
   return { event: value }
 }
 
-export function parseLine({ line, text, tooLong }: RawLine): ParsedLine {
+export function parseLine({ line, text, tooLong, invalidUtf8, unreadable }: RawLine): ParsedLine {
   if (tooLong) return { kind: 'malformed', line, error: 'the line is too long to be one event' }
+  if (unreadable) return { kind: 'malformed', line, error: unreadable }
+  if (invalidUtf8) {
+    return {
+      kind: 'malformed',
+      line,
+      error: 'not valid UTF-8 (the line holds bytes that are not UTF-8 text); save the file as UTF-8'
+    }
+  }
   if (text.trim() === '') return { kind: 'blank', line }
+  if (nestedDeeperThan(text)) {
+    return {
+      kind: 'malformed',
+      line,
+      error: `nested more than ${MAX_EVENT_DEPTH} levels deep (send reads events nested at most ${MAX_EVENT_DEPTH} levels)`
+    }
+  }
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -42,5 +60,12 @@ export function parseLine({ line, text, tooLong }: RawLine): ParsedLine {
       error: 'not a Segment event: it has no "type" (identify, track, page, screen, group, ...)'
     }
   }
-  return { kind: 'event', line, event: event as unknown as SegmentEvent, ...(only ? { only } : {}) }
+  const problem = eventShapeProblem(event)
+  return {
+    kind: 'event',
+    line,
+    event: event as unknown as SegmentEvent,
+    ...(only ? { only } : {}),
+    ...(problem ? { problem } : {})
+  }
 }

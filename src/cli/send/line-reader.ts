@@ -1,4 +1,4 @@
-import type { Readable } from 'stream'
+import { isUtf8 } from 'buffer'
 
 export interface RawLine {
   /** 1-based line number in the input. */
@@ -6,6 +6,10 @@ export interface RawLine {
   text: string
   /** Set when the line was longer than the limit; `text` is then empty. */
   tooLong?: boolean
+  /** Set when the line's bytes are not UTF-8; `text` is then empty (decoding would replace them silently). */
+  invalidUtf8?: boolean
+  /** Set when the input holds something here that is no event, and why; `text` is then empty. */
+  unreadable?: string
 }
 
 export interface ReadProgress {
@@ -15,10 +19,12 @@ export interface ReadProgress {
 
 const NEWLINE = 0x0a
 
-function decode(parts: Buffer[], first: boolean): string {
-  let text = Buffer.concat(parts).toString('utf8')
+function decode(line: number, parts: Buffer[], first: boolean): RawLine {
+  const bytes = Buffer.concat(parts)
+  if (!isUtf8(bytes)) return { line, text: '', invalidUtf8: true }
+  let text = bytes.toString('utf8')
   if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  return text.endsWith('\r') ? text.slice(0, -1) : text
+  return { line, text: text.endsWith('\r') ? text.slice(0, -1) : text }
 }
 
 /**
@@ -26,7 +32,7 @@ function decode(parts: Buffer[], first: boolean): string {
  * stays flat whatever the input size; a line longer than `maxLineBytes` is reported instead of being buffered.
  */
 export async function* readLines(
-  input: Readable,
+  input: AsyncIterable<Buffer | string>,
   progress: ReadProgress,
   maxLineBytes = 8 * 1024 * 1024
 ): AsyncGenerator<RawLine> {
@@ -35,7 +41,7 @@ export async function* readLines(
   let line = 0
   let skipping = false
   for await (const chunk of input) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
     let start = 0
     for (let end = buffer.indexOf(NEWLINE, start); end !== -1; end = buffer.indexOf(NEWLINE, start)) {
       line++
@@ -44,7 +50,7 @@ export async function* readLines(
         yield { line, text: '', tooLong: true }
       } else {
         parts.push(buffer.subarray(start, end))
-        yield { line, text: decode(parts, line === 1) }
+        yield decode(line, parts, line === 1)
       }
       parts = []
       pending = 0
@@ -63,5 +69,5 @@ export async function* readLines(
   }
   progress.bytes += pending
   if (skipping) yield { line: line + 1, text: '', tooLong: true }
-  else if (parts.length > 0) yield { line: line + 1, text: decode(parts, line === 0) }
+  else if (parts.length > 0) yield decode(line + 1, parts, line === 0)
 }

@@ -3,16 +3,20 @@ import definition from '../../destinations/appcues'
 import { describeHoldings } from '../../simulator'
 import type { SimulatorState } from '../../simulator'
 import { Checkpoint } from './checkpoint'
+import { lockCheckpoint } from './checkpoint-lock'
 import { DeadLetterFile } from './dead-letter'
 import type { Input } from './input'
 import { inputOf } from './input'
-import { readLines } from './line-reader'
+import { readEvents } from './input-format'
+import { guardEventLoop } from './loop-guard'
 import type { SendOptions } from './options'
 import type { ProgressSink } from './progress'
 import { SendRun } from './send-run'
+import { Tally } from './tally'
 import { buildSummary, formatSummary } from './summary'
 import type { SendSummary } from './summary'
 import { fingerprint, loadMappingFile, presetSubscriptions } from './subscriptions'
+import { refuseSameFiles } from './same-file'
 import { openTarget } from './target'
 import type { Target } from './target'
 
@@ -35,7 +39,7 @@ export interface SendResult {
 }
 
 function exitCodeOf(summary: SendSummary, strict: boolean): number {
-  if (summary.failed > 0 || summary.stopped) return 1
+  if (summary.failed > 0 || summary.stopped || summary.noEvents) return 1
   if (strict && (summary.rejected > 0 || summary.malformed > 0)) return 1
   return 0
 }
@@ -54,7 +58,7 @@ async function deliverAll(run: SendRun, target: Target, input: Input, io: SendIO
     await run.prepare(target)
     run.progress.start()
     try {
-      await run.consume(readLines(stream, run.bytes))
+      await run.consume(readEvents(stream as AsyncIterable<Buffer | string>, run.bytes))
     } finally {
       run.progress.stop()
     }
@@ -65,40 +69,64 @@ async function deliverAll(run: SendRun, target: Target, input: Input, io: SendIO
   }
 }
 
+/** What the run stopped with when the event loop ran dry before it finished: something it waited for never came. */
+const STALLED =
+  'the run stalled: it was waiting for something that can no longer happen (an answer that never came, or a stream that never ended). Events not counted above were neither sent nor dead-lettered; run again with the same --checkpoint to continue.'
+
 /** Sends the events of one input through the destination, then prints the summary. */
 export async function runSend(options: SendOptions, io: SendIO): Promise<SendResult> {
   const started = Date.now()
+  refuseSameFiles(options)
   const subscriptions = options.mapping ? loadMappingFile(options.mapping, definition) : presetSubscriptions(definition)
   const input = inputOf(options.input, io.stdin)
-  const checkpoint = options.checkpoint
-    ? Checkpoint.open(options.checkpoint, { input: input.identity, subscriptions: fingerprint(subscriptions) })
-    : undefined
+  // Two runs sharing one checkpoint would both send every event: the second is refused.
+  const lock = options.checkpoint ? lockCheckpoint(options.checkpoint) : undefined
+  let checkpoint: Checkpoint | undefined
+  try {
+    checkpoint = options.checkpoint
+      ? Checkpoint.open(options.checkpoint, { input: input.identity, subscriptions: fingerprint(subscriptions) })
+      : undefined
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
   let deadLetters: DeadLetterFile | undefined
   let target: Target | undefined
-  let run: SendRun
+  let run: SendRun | undefined
   let simulatorState: SimulatorState | undefined
+  const summarise = (stopped?: string) =>
+    buildSummary({
+      input: options.input,
+      target: target?.description ?? { kind: 'appcues', where: 'not reached', accountId: 0 },
+      tally: run?.tally ?? new Tally(),
+      requests: run?.counters.requests ?? 0,
+      batchSize: options.batchSize,
+      elapsedMs: Date.now() - started,
+      deadLetter: { file: deadLetters?.file ?? options.deadLetter, count: deadLetters?.count ?? 0 },
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      ...(stopped ?? run?.stopped ? { stopped: stopped ?? run?.stopped } : {}),
+      ...(simulatorState ? { simulator: simulatorState.counts } : {})
+    })
+  // Should the run wait for something that can no longer come, Node would exit 0 without a word: say so, exit 1.
+  const guard = guardEventLoop(() => {
+    printSummary(summarise(STALLED), options.json, undefined, io)
+    checkpoint?.close()
+    deadLetters?.close()
+    lock?.release()
+  })
   try {
     deadLetters = new DeadLetterFile(options.deadLetter, (checkpoint?.resumedLines ?? 0) > 0)
     run = new SendRun(options, io, subscriptions, deadLetters, checkpoint, input.totalBytes)
     target = await openTarget(options.target)
     simulatorState = await deliverAll(run, target, input, io, checkpoint)
   } finally {
+    guard.release()
     checkpoint?.close()
+    lock?.release()
     deadLetters?.close()
     await target?.close()
   }
-  const summary = buildSummary({
-    input: options.input,
-    target: target.description,
-    tally: run.tally,
-    requests: run.counters.requests,
-    batchSize: options.batchSize,
-    elapsedMs: Date.now() - started,
-    deadLetter: { file: deadLetters.file, count: deadLetters.count },
-    ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
-    ...(run.stopped ? { stopped: run.stopped } : {}),
-    ...(simulatorState ? { simulator: simulatorState.counts } : {})
-  })
+  const summary = summarise()
   printSummary(summary, options.json, simulatorState, io)
   return { summary, exitCode: exitCodeOf(summary, options.strict), ...(simulatorState ? { simulatorState } : {}) }
 }

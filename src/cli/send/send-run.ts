@@ -1,7 +1,7 @@
 import { Destination } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../../destinations/appcues'
-import { Batcher } from './batcher'
+import { Batcher, matcher } from './batcher'
 import type { Unsent } from './batcher'
 import { Checkpoint } from './checkpoint'
 import type { DeadLetterFile } from './dead-letter'
@@ -17,6 +17,7 @@ import { checkCredentials, checkSubscriptions } from './preflight'
 import type { ProgressSink } from './progress'
 import { Progress } from './progress'
 import { RequestRateLimiter } from './rate-limiter'
+import { RecentIds } from './recent-ids'
 import { deliverWithRetries } from './retry'
 import type { FinalResult } from './retry'
 import type { Subscription } from './subscriptions'
@@ -33,6 +34,17 @@ export interface RunOutput {
 type LineFinal = FinalResult | Unsent
 
 const UNSENT_REASON = 'Not sent: the run stopped before the batch holding this event was sent.'
+
+export const DUPLICATE_REASON = 'duplicate messageId'
+
+/** Whether the subscription's filter matches the event; a filter that cannot read the event counts as a match. */
+function matchesSafely(subscription: Subscription, event: SegmentEvent): boolean {
+  try {
+    return matcher(subscription)(event)
+  } catch {
+    return true
+  }
+}
 
 /** With batching, standard input that stays silent this long has its partial batches sent. */
 const IDLE_FLUSH_MS = 500
@@ -66,6 +78,7 @@ export class SendRun {
   readonly bytes = { bytes: 0 }
   stopped?: string
   private deliverer!: Deliverer
+  private readonly recentIds = new RecentIds()
 
   constructor(
     private readonly options: SendOptions,
@@ -141,13 +154,41 @@ export class SendRun {
     if (parsed.kind === 'blank') {
       this.checkpoint?.markLine(raw.line, false)
     } else if (parsed.kind === 'malformed') {
-      this.tally.addMalformed(parsed.line, parsed.error)
+      this.tally.addMalformed(parsed.line, parsed.error, raw.text)
       this.say(`line ${parsed.line}: skipped, ${parsed.error}`)
       this.checkpoint?.markLine(raw.line, false)
     } else {
       this.tally.read++
-      await handleEvent(parsed.line, parsed.event, parsed.only)
+      if (this.isRepeat(parsed.event, parsed.only)) {
+        this.tally.addOutcome('skipped', [DUPLICATE_REASON])
+        this.checkpoint?.markLine(raw.line)
+      } else if (parsed.problem) {
+        this.rejectAlone(parsed.line, parsed.event, parsed.only, parsed.problem)
+      } else {
+        await handleEvent(parsed.line, parsed.event, parsed.only)
+      }
     }
+  }
+
+  /** Whether the event's messageId was seen recently (for a dead letter: with the same subscription). */
+  private isRepeat(event: SegmentEvent, only: string | undefined): boolean {
+    const { messageId } = event as { messageId?: unknown }
+    if (typeof messageId !== 'string' || messageId === '') return false
+    return this.recentIds.repeat(only === undefined ? messageId : `${messageId}\n${only}`)
+  }
+
+  /**
+   * An event whose shape actions-core would trip over is rejected, with the reason, by every subscription whose
+   * filter it matches, without being sent or put in a batch (where it would fail its neighbours).
+   */
+  private rejectAlone(line: number, event: SegmentEvent, only: string | undefined, problem: string): void {
+    const { units, deliveredBefore } = this.unitsFor(line, event, only)
+    const finals = units.map((unit): FinalResult => {
+      return matchesSafely(unit.subscription, event)
+        ? { kind: 'rejected', reason: problem, status: 400 }
+        : { kind: 'skipped' }
+    })
+    this.finishLine(line, event, units, finals, deliveredBefore)
   }
 
   private unitsFor(

@@ -28,11 +28,16 @@ export interface SendSummary {
   eventsPerSecond: number
   topRejectedReasons: ReasonCount[]
   topFailedReasons: ReasonCount[]
+  /** Why events were skipped other than by the subscriptions' filters (a duplicate messageId). */
+  topSkippedReasons: ReasonCount[]
+  topMalformedReasons: ReasonCount[]
   malformedLines: Array<{ line: number; error: string }>
   deadLetter: { file: string; count: number } | null
   checkpoint: string | null
   /** Why the run stopped before the end of the input, if it did. */
   stopped: string | null
+  /** Set when the input is not empty but not one event could be read from it: what it looks like. */
+  noEvents: string | null
   simulator?: SimulatorCounts
 }
 
@@ -48,6 +53,15 @@ export function buildSummary(parts: {
   stopped?: string
   simulator?: SimulatorCounts
 }): SendSummary {
+  const { tally: counts } = parts
+  const noEvents =
+    counts.read === 0 && counts.alreadyDone === 0 && counts.malformed > 0
+      ? `no event could be read from ${parts.input}: every one of its ${counts.malformed} non-blank line${
+          counts.malformed === 1 ? ' is' : 's is'
+        } malformed; the first reads \`${
+          counts.firstMalformedText ?? ''
+        }\`. send reads JSON lines (one event, a JSON object, on each line) or a JSON array of events. A pretty-printed JSON document is neither: write one event per line (for example with \`jq -c '.[]'\`).`
+      : null
   const { tally, elapsedMs } = parts
   const seconds = Math.max(elapsedMs, 1) / 1000
   return {
@@ -68,10 +82,13 @@ export function buildSummary(parts: {
     eventsPerSecond: Math.round((tally.finished / seconds) * 10) / 10,
     topRejectedReasons: tally.rejectedReasons.top(5),
     topFailedReasons: tally.failedReasons.top(5),
+    topSkippedReasons: tally.skippedReasons.top(5),
+    topMalformedReasons: tally.malformedReasons.top(5),
     malformedLines: tally.malformedLines,
     deadLetter: parts.deadLetter.count > 0 ? parts.deadLetter : null,
     checkpoint: parts.checkpoint ?? null,
     stopped: parts.stopped ?? null,
+    noEvents,
     ...(parts.simulator ? { simulator: parts.simulator } : {})
   }
 }
@@ -98,10 +115,13 @@ export function formatSummary(summary: SendSummary): string[] {
         })`
       : ''
   lines.push(row('events read', summary.read, malformedNote))
+  lines.push(...reasons(summary.topMalformedReasons))
   if (summary.alreadyDone > 0)
     lines.push(row('already done', summary.alreadyDone, 'lines finished by an earlier run (checkpoint)'))
   lines.push(row('delivered', summary.delivered))
-  lines.push(row('skipped', summary.skipped, 'no subscription matched'))
+  const duplicates = summary.topSkippedReasons.length > 0 ? '; or:' : ''
+  lines.push(row('skipped', summary.skipped, `no subscription matched${duplicates}`))
+  lines.push(...reasons(summary.topSkippedReasons))
   lines.push(
     row('rejected', summary.rejected, summary.rejected > 0 ? 'the destination refused the event; top reasons:' : '')
   )
@@ -120,5 +140,6 @@ export function formatSummary(summary: SendSummary): string[] {
   }
   if (summary.checkpoint) lines.push(`  checkpoint     ${summary.checkpoint}`)
   if (summary.stopped) lines.push('', `Stopped early: ${summary.stopped}`)
+  if (summary.noEvents) lines.push('', `Nothing sent: ${summary.noEvents}`)
   return lines
 }

@@ -38,10 +38,17 @@ export class Tally {
   retries = 0
   readonly rejectedReasons = new ReasonCounter()
   readonly failedReasons = new ReasonCounter()
+  readonly skippedReasons = new ReasonCounter()
+  readonly malformedReasons = new ReasonCounter()
   readonly malformedLines: Array<{ line: number; error: string }> = []
+  /** The start of the first malformed line, to show what the input looks like when no event could be read. */
+  firstMalformedText?: string
 
-  addMalformed(line: number, error: string): void {
+  addMalformed(line: number, error: string, text = ''): void {
     this.malformed++
+    // Counted without the details in parentheses (such as a position), so that alike lines share one reason.
+    this.malformedReasons.add(error.replace(/ \(.*\)$/, ''))
+    this.firstMalformedText ??= text.slice(0, 60)
     if (this.malformedLines.length < MAX_LISTED_MALFORMED) this.malformedLines.push({ line, error })
   }
 
@@ -49,6 +56,7 @@ export class Tally {
     this[outcome]++
     if (outcome === 'rejected') reasons.forEach((reason) => this.rejectedReasons.add(reason))
     if (outcome === 'failed') reasons.forEach((reason) => this.failedReasons.add(reason))
+    if (outcome === 'skipped') reasons.forEach((reason) => this.skippedReasons.add(reason))
   }
 
   get finished(): number {

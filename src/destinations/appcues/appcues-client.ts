@@ -25,7 +25,9 @@ async function call(
   const { credential = 'apiKeyPair', ...requestOptions } = options
   let response: ModifiedResponse
   try {
-    response = await request(url, { ...requestOptions, throwHttpErrors: false })
+    // Without `skipResponseCloning`, actions-core reads a clone of the answer and leaves the original unread: once
+    // an answer outgrows the stream buffer (about 16 KB), the clone stalls and the request never settles.
+    response = await request(url, { ...requestOptions, throwHttpErrors: false, skipResponseCloning: true })
   } catch (error) {
     throw errorFromTransport(error as Error & { code?: string }, url)
   }

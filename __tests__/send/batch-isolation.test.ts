@@ -1,0 +1,82 @@
+import { Destination } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
+import definition from '../../src/destinations/appcues'
+import type { Settings } from '../../src/destinations/appcues/generated-types'
+import { Deliverer } from '../../src/cli/send/deliver'
+import type { DeliveryUnit } from '../../src/cli/send/deliver'
+import { newBatchContext, newUnitContext, RequestInstrument } from '../../src/cli/send/instrument'
+import type { AttemptResult } from '../../src/cli/send/outcomes'
+import { RequestRateLimiter } from '../../src/cli/send/rate-limiter'
+import { presetSubscriptions } from '../../src/cli/send/subscriptions'
+import type { Simulator } from '../../src/simulator'
+import { closeSimulators, simulator } from '../simulator/helpers'
+
+afterEach(() => closeSimulators())
+
+/**
+ * The destination with a Track Event whose batch path throws as a whole whenever one of its events is marked, the
+ * way actions-core throws for a whole batch when one event trips it up.
+ */
+function destinationThatThrowsForMarkedEvents(): Destination<Settings> {
+  const trackEvent = definition.actions.trackEvent
+  const performBatch = trackEvent.performBatch!
+  return new Destination({
+    ...definition,
+    actions: {
+      ...definition.actions,
+      trackEvent: {
+        ...trackEvent,
+        performBatch: (request, data) => {
+          if (data.payload.some((payload) => payload.properties?.poison === true)) {
+            throw new Error('Cannot read properties of null (reading something)')
+          }
+          return performBatch(request, data)
+        }
+      }
+    }
+  })
+}
+
+function settingsFor(sim: Simulator): JSONObject {
+  const { accountId, apiKey, apiSecret } = sim.credentials
+  return { accountId, apiKey, apiSecret, region: 'US', endpoint: sim.url }
+}
+
+describe('a batch call that throws', () => {
+  it('fails only the event that throws on its own; its neighbours are delivered', async () => {
+    const sim = await simulator({ rateLimit: 0 })
+    const instrument = new RequestInstrument(new RequestRateLimiter(0), { requests: 0 })
+    const deliverer = new Deliverer(destinationThatThrowsForMarkedEvents(), settingsFor(sim), instrument)
+    const track = presetSubscriptions(definition).find((subscription) => subscription.partnerAction === 'trackEvent')!
+    const units: DeliveryUnit[] = [1, 2, 3, 4].map((line) => ({
+      line,
+      event: {
+        type: 'track',
+        event: `Event ${line}`,
+        userId: `u${line}`,
+        properties: { poison: line === 3 }
+      } as unknown as SegmentEvent,
+      index: 0,
+      subscription: track,
+      context: newUnitContext(),
+      attempts: 0
+    }))
+    const settled: Array<[number, AttemptResult]> = []
+    const results = await deliverer.deliverBatch(units, newBatchContext(), (unit, result) =>
+      settled.push([unit.line, result])
+    )
+    expect(results.map((result) => result.kind)).toEqual(['delivered', 'delivered', 'failed', 'delivered'])
+    expect(settled.map(([line, result]) => [line, result.kind])).toEqual([
+      [1, 'delivered'],
+      [2, 'delivered'],
+      [3, 'failed'],
+      [4, 'delivered']
+    ])
+    expect(
+      sim
+        .state()
+        .events.map((event) => event.name)
+        .sort()
+    ).toEqual(['Event 1', 'Event 2', 'Event 4'])
+  }, 30_000)
+})

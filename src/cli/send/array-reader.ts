@@ -1,0 +1,111 @@
+import { isUtf8 } from 'buffer'
+import type { RawLine, ReadProgress } from './line-reader'
+
+const BYTE = {
+  openObject: 0x7b,
+  closeObject: 0x7d,
+  openArray: 0x5b,
+  closeArray: 0x5d,
+  quote: 0x22,
+  backslash: 0x5c,
+  comma: 0x2c
+}
+
+function isWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
+}
+
+/** Collects one element's bytes, up to a limit past which only its length is counted. */
+class Element {
+  parts: Buffer[] = []
+  size = 0
+
+  constructor(private readonly maxBytes: number) {}
+
+  add(bytes: Buffer): void {
+    this.size += bytes.length
+    if (this.size <= this.maxBytes) this.parts.push(Buffer.from(bytes))
+    else this.parts = []
+  }
+
+  take(number: number): RawLine {
+    const bytes = Buffer.concat(this.parts)
+    const tooLong = this.size > this.maxBytes
+    this.parts = []
+    this.size = 0
+    if (tooLong) return { line: number, text: '', tooLong: true }
+    if (!isUtf8(bytes)) return { line: number, text: '', invalidUtf8: true }
+    return { line: number, text: bytes.toString('utf8') }
+  }
+}
+
+/**
+ * Yields the elements of a top-level JSON array (`[{...}, {...}]`, a common export format) one by one, numbered from
+ * 1 like lines, without holding the whole document: only the element being read is kept, and one longer than
+ * `maxElementBytes` is reported instead of being buffered. Text after the closing bracket is yielded as one more
+ * element, so that it is reported as malformed rather than dropped.
+ */
+export async function* readArrayElements(
+  chunks: AsyncIterable<Buffer>,
+  progress: ReadProgress,
+  maxElementBytes = 8 * 1024 * 1024
+): AsyncGenerator<RawLine> {
+  const element = new Element(maxElementBytes)
+  let number = 0
+  let opened = false
+  let closed = false
+  let trailing = false
+  let depth = 0
+  let inString = false
+  let escaped = false
+  for await (const chunk of chunks) {
+    let start = 0
+    let i = 0
+    for (; i < chunk.length && !closed; i++) {
+      const byte = chunk[i]
+      if (!opened) {
+        // Skips what precedes the bracket (whitespace, a byte-order mark).
+        if (byte === BYTE.openArray) {
+          opened = true
+          progress.bytes += i + 1
+          start = i + 1
+        }
+      } else if (inString) {
+        if (escaped) escaped = false
+        else if (byte === BYTE.backslash) escaped = true
+        else if (byte === BYTE.quote) inString = false
+      } else if (byte === BYTE.quote) {
+        inString = true
+      } else if (byte === BYTE.openObject || byte === BYTE.openArray) {
+        depth++
+      } else if ((byte === BYTE.closeObject || byte === BYTE.closeArray) && depth > 0) {
+        depth--
+      } else if (depth === 0 && (byte === BYTE.comma || byte === BYTE.closeArray)) {
+        element.add(chunk.subarray(start, i))
+        progress.bytes += i + 1 - start
+        start = i + 1
+        closed = byte === BYTE.closeArray
+        const raw = element.take(number + 1)
+        // `[]` and a trailing comma hold no element: nothing to report.
+        if (raw.tooLong || raw.invalidUtf8 || raw.text.trim() !== '') {
+          number++
+          yield raw
+        }
+      }
+    }
+    if (!closed) {
+      if (opened && start < chunk.length) element.add(chunk.subarray(start))
+      progress.bytes += opened ? chunk.length - start : chunk.length
+    } else {
+      const rest = chunk.subarray(i)
+      progress.bytes += rest.length
+      trailing ||= rest.some((byte) => !isWhitespace(byte))
+    }
+  }
+  if (trailing) {
+    yield { line: number + 1, text: '', unreadable: 'text follows the closing bracket of the JSON array' }
+  } else if (!closed && element.size > 0) {
+    // The document ended inside the array: what was read of the last element is reported (it is not valid JSON).
+    yield element.take(number + 1)
+  }
+}
