@@ -42,7 +42,10 @@ const SEND_HELP_REFERENCE = 'Run `appcues-actions send --help` for the options.'
 /** The flags of `send`, grouped as its help shows them. */
 export function sendProgram(io: CommandIO): Program {
   const program = subcommandProgram(SUMMARIES.send, io)
-    .argument('[FILE|-]', 'the events, one JSON object a line: a file, or - for standard input')
+    .argument(
+      '[FILE|-]',
+      'the events, one JSON object a line or one JSON array of them: a file, or - for standard input'
+    )
     .allowExcessArguments()
     .optionsGroup('Target (without credentials, send simulates):')
     .option('--account-id <N>', 'Appcues account ID (or APPCUES_ACCOUNT_ID)')
