@@ -148,7 +148,8 @@ describe('send --batch-size', () => {
       one.result.simulatorState!.counts.profileUpdates
     )
     expect(holdings(many.result.simulatorState!)).toEqual(holdings(one.result.simulatorState!))
-  })
+    // Four whole runs, two of 1,000 events: Jest's default 5 s is too short when the machine is busy.
+  }, 60_000)
 
   it('delivers the valid events of a batch and dead-letters each invalid one with its own reason', async () => {
     const long = 'x'.repeat(200)
