@@ -77,3 +77,26 @@ export function prepareEach<P, T>(
   })
   return prepared
 }
+
+/**
+ * Splits ids, in order, into chunks that each fit one `{"<listKey>": [...]}` body of at most `maxBytes` bytes and
+ * `maxIds` ids. An id larger than the limit on its own still gets a chunk of its own.
+ */
+export function idChunks(ids: string[], listKey: string, maxBytes: number, maxIds = Infinity): string[][] {
+  const emptyBodyBytes = JSON.stringify({ [listKey]: [] }).length
+  const chunks: string[][] = []
+  let chunk: string[] = []
+  let bytes = emptyBodyBytes
+  for (const id of ids) {
+    const idBytes = Buffer.byteLength(JSON.stringify(id))
+    if (chunk.length > 0 && (chunk.length >= maxIds || bytes + 1 + idBytes > maxBytes)) {
+      chunks.push(chunk)
+      chunk = []
+      bytes = emptyBodyBytes
+    }
+    bytes += (chunk.length > 0 ? 1 : 0) + idBytes
+    chunk.push(id)
+  }
+  if (chunk.length > 0) chunks.push(chunk)
+  return chunks
+}

@@ -3,7 +3,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { eraseUsers } from '../appcues-client'
 import { batchSizeField, enableBatchingField } from '../fields'
-import { BatchResults, prepareEach } from '../batch'
+import { BatchResults, idChunks, prepareEach } from '../batch'
 import { requireId } from '../endpoints'
 
 // Appcues publishes one size limit for erasure (an 8 MB file) and none for JSON bodies: stay far under it.
@@ -11,22 +11,7 @@ const MAX_ERASURE_BODY_BYTES = 1024 * 1024
 
 /** Splits ids, in order, into chunks whose `{users: [...]}` body stays under the size limit. */
 export function erasureChunks(userIds: string[], maxBytes = MAX_ERASURE_BODY_BYTES): string[][] {
-  const emptyBodyBytes = JSON.stringify({ users: [] }).length
-  const chunks: string[][] = []
-  let chunk: string[] = []
-  let bytes = emptyBodyBytes
-  for (const id of userIds) {
-    const idBytes = Buffer.byteLength(JSON.stringify(id))
-    if (chunk.length > 0 && bytes + 1 + idBytes > maxBytes) {
-      chunks.push(chunk)
-      chunk = []
-      bytes = emptyBodyBytes
-    }
-    bytes += (chunk.length > 0 ? 1 : 0) + idBytes
-    chunk.push(id)
-  }
-  if (chunk.length > 0) chunks.push(chunk)
-  return chunks
+  return idChunks(userIds, 'users', maxBytes)
 }
 
 const action: ActionDefinition<Settings, Payload> = {

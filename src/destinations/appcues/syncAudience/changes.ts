@@ -1,6 +1,7 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { Payload } from './generated-types'
 import { requireId } from '../endpoints'
+import { idChunks } from '../batch'
 import type { SegmentTarget } from './segment-directory'
 import { targetKey } from './segment-directory'
 
@@ -71,20 +72,5 @@ export function userIdChunks(
   maxIds = MAX_USER_IDS_PER_REQUEST,
   maxBytes = MAX_MEMBERSHIP_BODY_BYTES
 ): string[][] {
-  const emptyBodyBytes = JSON.stringify({ user_ids: [] }).length
-  const chunks: string[][] = []
-  let chunk: string[] = []
-  let bytes = emptyBodyBytes
-  for (const id of userIds) {
-    const idBytes = Buffer.byteLength(JSON.stringify(id))
-    if (chunk.length > 0 && (chunk.length >= maxIds || bytes + 1 + idBytes > maxBytes)) {
-      chunks.push(chunk)
-      chunk = []
-      bytes = emptyBodyBytes
-    }
-    bytes += (chunk.length > 0 ? 1 : 0) + idBytes
-    chunk.push(id)
-  }
-  if (chunk.length > 0) chunks.push(chunk)
-  return chunks
+  return idChunks(userIds, 'user_ids', maxBytes, maxIds)
 }
