@@ -50,6 +50,19 @@ describe('serve with answers larger than the stream buffer', () => {
     expect(JSON.stringify(answer.json[0].response.body)).toHaveLength(appcues.size)
   }, 30_000)
 
+  it('refuses a page event whose context.page is text with the real reason, before any request', async () => {
+    const payload = { type: 'page', userId: 'u1', name: 'Pricing', context: { page: 'pricing' } }
+    const answer = await call(serving.server.url, '/pageView', { body: { payload, settings: settings() } })
+    expect(answer.status).toBe(200)
+    expect(answer.json).toMatchObject([
+      {
+        statusCode: 400,
+        message:
+          'context.page must be an object, but it is a string. Fix the event\'s "context.page" (or leave it out).'
+      }
+    ])
+  })
+
   it('answers a batch of three', async () => {
     const payload = ['u1', 'u2', 'u3'].map((userId) => ({ type: 'identify', userId, traits: { plan: 'pro' } }))
     const answer = await call(serving.server.url, '/identifyUser', { body: { payload, settings: settings() } })

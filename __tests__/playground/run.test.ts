@@ -127,6 +127,21 @@ describe('runPlayground against the simulator', () => {
 
   beforeEach(() => simulator.reset())
 
+  it('refuses a page event whose context.page is text with the real reason, not a mapping error', async () => {
+    const event = { ...samples.page, context: { ...(samples.page.context as JSONObject), page: 'pricing' } }
+    const result = await runPlayground(
+      definition,
+      { kind: 'action', action: 'pageView', event, mapping: defaults('pageView'), settings: settings() },
+      target
+    )
+    expect(result.ok).toBe(false)
+    expect(result.error).toEqual({
+      statusCode: 400,
+      message: 'context.page must be an object, but it is a string. Fix the event\'s "context.page" (or leave it out).'
+    })
+    expect(result.exchanges).toEqual([])
+  })
+
   it('runs an action with the simulator’s credentials and reports payload, exchange and holdings', async () => {
     const result = await runPlayground(
       definition,

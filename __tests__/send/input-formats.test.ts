@@ -3,7 +3,7 @@ import { readArrayElements } from '../../src/cli/send/array-reader'
 import { readEvents } from '../../src/cli/send/input-format'
 import type { RawLine } from '../../src/cli/send/line-reader'
 import { RecentIds } from '../../src/cli/send/recent-ids'
-import { eventShapeProblem, nestedDeeperThan } from '../../src/cli/send/event-shape'
+import { eventShapeProblem, nestedDeeperThan } from '../../src/cli/event-shape'
 
 async function collect(lines: AsyncGenerator<RawLine>): Promise<RawLine[]> {
   const all: RawLine[] = []

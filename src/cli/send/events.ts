@@ -1,5 +1,5 @@
 import type { SegmentEvent } from '@segment/actions-core'
-import { eventShapeProblem, MAX_EVENT_DEPTH, nestedDeeperThan } from './event-shape'
+import { eventShapeProblem, MAX_EVENT_DEPTH, nestedDeeperThan } from '../event-shape'
 import type { RawLine } from './line-reader'
 
 export type ParsedLine =

@@ -1,7 +1,7 @@
 import { Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import type { AnyDestination } from '../load-destination'
-import { ajvFields, errorOutput } from './errors'
+import { ajvFields, errorOutput, rejectMalformedEvent } from './errors'
 import { summariseExchanges } from './exchanges'
 import { HttpError } from './http'
 
@@ -87,6 +87,7 @@ export async function runAction(definition: AnyDestination, actionKey: string, b
       const failed = results.filter((result) => result.status >= 300).length
       note = `batch of ${events.length}: ${events.length - failed} ok, ${failed} failed`
     } else {
+      rejectMalformedEvent(payload as JSONObject)
       await action.execute({ ...common, data: payload as JSONObject, mapping: mapping ?? (payload as JSONObject) })
     }
     return { status: 200, body: await summariseExchanges(destination.responses), note }

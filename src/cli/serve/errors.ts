@@ -1,4 +1,5 @@
-import { HTTPError } from '@segment/actions-core'
+import { HTTPError, PayloadValidationError } from '@segment/actions-core'
+import { eventShapeProblem } from '../event-shape'
 
 /** An error as Segment's `serve` answers it: inside a 200 response, in a one-element array. */
 export interface ErrorOutput {
@@ -51,4 +52,10 @@ export function errorOutput(error: unknown): ErrorOutput {
     ...(fields ? { fields } : {}),
     requestError: true
   }
+}
+
+/** Refuses an event whose shape actions-core would trip over, with the real reason (the one `send` reports too). */
+export function rejectMalformedEvent(event: Record<string, unknown>): void {
+  const problem = eventShapeProblem(event)
+  if (problem) throw new PayloadValidationError(problem)
 }

@@ -2,7 +2,7 @@ import { Destination, fieldsToJsonSchema, transform, validateSchema } from '@seg
 import type { DecoratedResponse, InputField, JSONObject, SegmentEvent } from '@segment/actions-core'
 import type { SimulatorState } from '../../../simulator'
 import type { AnyDestination } from '../../load-destination'
-import { ajvFields, errorOutput } from '../errors'
+import { ajvFields, errorOutput, rejectMalformedEvent } from '../errors'
 import { summariseExchanges } from '../exchanges'
 import type { Exchange } from '../exchanges'
 import { HttpError } from '../http'
@@ -237,6 +237,7 @@ async function execute(
   )
   try {
     if (actionKey) {
+      rejectMalformedEvent(request.event)
       const bundle = { data: request.event, mapping: request.mapping, settings, auth: undefined, features: {} }
       await destination.actions[actionKey].execute(bundle)
     } else {
