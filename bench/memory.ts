@@ -7,6 +7,7 @@ import type { Figure } from './lib/figure'
 import { grouped, markdownTable, round } from './lib/format'
 import { startSend, targetArgs, tempDir } from './lib/processes'
 import { mixedStream } from './lib/stream'
+import { presets } from '../src/destinations/appcues/presets'
 
 export interface MemoryRun {
   lines: number
@@ -162,7 +163,7 @@ export const memoryFigure: Figure<MemoryData> = {
   notes: (data) => [
     `Both files hold one event of the fixed mixed stream every ${data.deliverableEvery} lines (delivered to the ` +
       `simulator, rate limit off, send --rate 0) and \`alias\` calls on the other lines, which no preset subscribes ` +
-      `to: send reads, parses and matches every line against all five subscriptions and counts the alias calls as ` +
+      `to: send reads, parses and matches every line against all ${presets.length} preset subscriptions and counts the alias calls as ` +
       `skipped.` +
       (data.large.lines >= 200_000
         ? ` Delivering all ${grouped(data.large.lines)} lines at send's throughput (figure 3: roughly 1,500 to ` +
