@@ -1,6 +1,6 @@
 /**
- * How long `serve` takes to redact one answer, by the number of secrets and the size of the answer. Runnable alone:
- * `npx ts-node --transpile-only bench/redaction.ts` (BENCH_QUICK=1 for a smoke run).
+ * Figure 8: how long `serve` takes to redact one answer, by the number of secrets and the size of the answer.
+ * `npm run bench -- redaction` measures and records it (BENCH_QUICK=1 for a smoke run).
  */
 import { performance } from 'perf_hooks'
 import { MAX_SETTINGS_KEYS, Redactor } from '../src/cli/serve/secrets'

@@ -38,7 +38,7 @@ function timeRun(args: string[]): number {
   return elapsed
 }
 
-/** Figure 6: how long the CLI takes for its help and for the example send, next to loading actions-core alone. */
+/** Figure 7: how long the CLI takes for its help and for the example send, next to loading actions-core alone. */
 export function measureStartup(): StartupData {
   const { rounds } = SIZES.startup
   const dir = tempDir('startup')

@@ -48,13 +48,6 @@ export const SIMULATOR_BEHAVIOUR_FLAGS: SimulatorFlag[] = [
   }
 ]
 
-export const SIMULATOR_BEHAVIOUR_OPTIONS = SIMULATOR_BEHAVIOUR_FLAGS.filter((flag) => flag.value).map(
-  (flag) => flag.name
-)
-export const SIMULATOR_BEHAVIOUR_SWITCHES = SIMULATOR_BEHAVIOUR_FLAGS.filter((flag) => !flag.value).map(
-  (flag) => flag.name
-)
-
 /** Declares the behaviour flags on a command, named --PREFIXNAME. */
 export function addSimulatorFlags(program: Program, prefix = ''): Program {
   for (const flag of SIMULATOR_BEHAVIOUR_FLAGS) {

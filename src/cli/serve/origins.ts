@@ -15,7 +15,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_NAMES.has(hostname) || hostname.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
-export function hostnameOf(hostHeader: string): string {
+function hostnameOf(hostHeader: string): string {
   try {
     return new URL(`http://${hostHeader}`).hostname
   } catch {

@@ -9,10 +9,10 @@ const REDACTED = '<redacted>'
  * Shorter ones (a test key such as "k") would match ordinary words, so they are replaced only where they stand
  * as a whole value: a JSON string, a header value, a URL's user name, password, path segment or query value.
  */
-export const MIN_SUBSTRING_SECRET = 8
+const MIN_SUBSTRING_SECRET = 8
 
 /** Longer values are still replaced as whole values, but not searched for inside text (no credential is this long). */
-export const MAX_SUBSTRING_SECRET = 4096
+const MAX_SUBSTRING_SECRET = 4096
 
 /** The most keys a request's settings (and `auth`) object may have: a destination declares a handful. */
 export const MAX_SETTINGS_KEYS = 100
@@ -31,10 +31,15 @@ function keysOf(value: unknown): string[] {
 
 /**
  * The values a response must never show: every setting the destination marks `password`, every setting whose key
- * looks secret, and every string in the `auth` object (OAuth tokens). A settings object with more than
- * MAX_SETTINGS_KEYS keys is refused (400), so that the work of redacting stays small.
+ * looks secret, and every string in the `auth` object (OAuth tokens). `pairable` are the secrets among the
+ * destination's own declared settings, which may also appear joined as a Basic credential. A settings object with
+ * more than MAX_SETTINGS_KEYS keys is refused (400), so that the work of redacting stays small.
  */
-export function secretValues(definition: AnyDestination, settings: unknown, auth?: unknown): string[] {
+function secretsOf(
+  definition: AnyDestination,
+  settings: unknown,
+  auth?: unknown
+): { values: string[]; pairable: string[] } {
   const count = keysOf(settings).length + keysOf(auth).length
   if (count > MAX_SETTINGS_KEYS) {
     throw new HttpError(
@@ -42,17 +47,21 @@ export function secretValues(definition: AnyDestination, settings: unknown, auth
       `The settings have ${count} keys; at most ${MAX_SETTINGS_KEYS} are accepted. Send only the destination's settings (the keys of its authentication fields).`
     )
   }
+  const declared = definition.authentication?.fields ?? {}
   const values: string[] = []
+  const pairable: string[] = []
   if (typeof settings === 'object' && settings !== null) {
     for (const [key, value] of Object.entries(settings)) {
+      if (!isSecretSetting(definition, key)) continue
       const text = typeof value === 'string' || typeof value === 'number' ? String(value) : ''
-      if (text !== '' && isSecretSetting(definition, key)) values.push(text)
+      if (text !== '') values.push(text)
+      if (typeof value === 'string' && Object.prototype.hasOwnProperty.call(declared, key)) pairable.push(value)
     }
   }
   if (typeof auth === 'object' && auth !== null) {
     for (const value of Object.values(auth)) if (typeof value === 'string' && value !== '') values.push(value)
   }
-  return values
+  return { values, pairable }
 }
 
 const base64 = (text: string) => Buffer.from(text).toString('base64').replace(/=+$/, '')
@@ -63,10 +72,11 @@ const base64 = (text: string) => Buffer.from(text).toString('base64').replace(/=
  * Pairs are formed among the first `paired` secrets only (the destination's own settings), so the number of
  * forms grows linearly with the number of secrets.
  */
+const isLongSecret = (secret: string) => secret.length >= MIN_SUBSTRING_SECRET && secret.length <= MAX_SUBSTRING_SECRET
+
 function substringForms(secrets: string[]): string[] {
-  const long = (secret: string) => secret.length >= MIN_SUBSTRING_SECRET && secret.length <= MAX_SUBSTRING_SECRET
   const forms = new Set<string>()
-  for (const secret of secrets.filter(long)) {
+  for (const secret of secrets.filter(isLongSecret)) {
     forms.add(secret)
     forms.add(JSON.stringify(secret).slice(1, -1))
     forms.add(encodeURIComponent(secret))
@@ -78,10 +88,9 @@ function substringForms(secrets: string[]): string[] {
 
 function pairForms(paired: string[]): string[] {
   const forms: string[] = []
-  const long = (secret: string) => secret.length >= MIN_SUBSTRING_SECRET && secret.length <= MAX_SUBSTRING_SECRET
   for (const user of paired) {
     for (const password of paired) {
-      if (user !== password && (long(user) || long(password))) forms.push(base64(`${user}:${password}`))
+      if (user !== password && (isLongSecret(user) || isLongSecret(password))) forms.push(base64(`${user}:${password}`))
     }
   }
   return forms
@@ -117,19 +126,9 @@ export class Redactor {
   /** How many strings the walk has changed so far. */
   private changes = 0
 
-  /** Adds the secrets among a request's settings (and auth); see `secretValues` for which and for the key limit. */
+  /** Adds the secrets among a request's settings (and auth); see `secretsOf` for which and for the key limit. */
   addSettings(definition: AnyDestination, settings: unknown, auth?: unknown): this {
-    const values = secretValues(definition, settings, auth)
-    const declared = definition.authentication?.fields ?? {}
-    const own = typeof settings === 'object' && settings !== null ? settings : {}
-    const pairable = Object.entries(own)
-      .filter(
-        ([key, value]) =>
-          Object.prototype.hasOwnProperty.call(declared, key) &&
-          isSecretSetting(definition, key) &&
-          typeof value === 'string'
-      )
-      .map(([, value]) => value as string)
+    const { values, pairable } = secretsOf(definition, settings, auth)
     return this.add(values, pairable)
   }
 

@@ -10,7 +10,7 @@ export interface ServerTimeouts {
   checkIntervalMs: number
 }
 
-export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 60_000, checkIntervalMs: 1_000 }
+const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 60_000, checkIntervalMs: 1_000 }
 
 /** An HTTP server that closes connections whose headers or body trickle in too slowly. */
 export function createTimedServer(listener: http.RequestListener, timeouts: Partial<ServerTimeouts> = {}): http.Server {

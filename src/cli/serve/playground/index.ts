@@ -7,6 +7,6 @@ export type { PlaygroundSettingView, RunTarget, SimulatorTarget } from './settin
 export { playgroundSetup, subscriptionSample, conditionsInWords } from './setup'
 export type { ActionView, FieldView, PlaygroundSetup, PresetView } from './setup'
 export { holdingsFor, idsOf, runMark } from './holdings'
-export type { Holdings, RunMark } from './holdings'
+export type { Holdings } from './holdings'
 export { sampleEvents, CALL_TYPES, AUDIENCE_SAMPLES } from './samples'
-export type { CallType, SampleName } from './samples'
+export type { CallType } from './samples'

@@ -1,4 +1,4 @@
-import type { GlobalSetting, JSONObject } from '@segment/actions-core'
+import type { JSONObject } from '@segment/actions-core'
 import type { AnyDestination } from '../../load-destination'
 import { HttpError } from '../http'
 import { isSecretSetting } from '../secrets'
@@ -30,15 +30,11 @@ export interface PlaygroundSettingView {
   placeholder?: string
 }
 
-function isSecret(key: string, setting: GlobalSetting, definition: AnyDestination): boolean {
-  return setting.type === 'password' || isSecretSetting(definition, key)
-}
-
 /** The settings form: every setting with its label and description; the simulator is the default target. */
 export function settingsView(definition: AnyDestination, simulator?: SimulatorTarget): PlaygroundSettingView[] {
   const fields = definition.authentication?.fields ?? {}
   return Object.entries(fields).map(([key, setting]) => {
-    const secret = isSecret(key, setting, definition)
+    const secret = isSecretSetting(definition, key)
     const fromSimulator = simulator && (SIMULATOR_FILLED as readonly string[]).includes(key)
     let value: PlaygroundSettingView['value']
     if (!secret) {
