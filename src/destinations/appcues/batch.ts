@@ -79,10 +79,21 @@ export function prepareEach<P, T>(
 }
 
 /**
+ * The largest body of a request that lists ids (erasure, segment membership). Appcues publishes one size limit, for
+ * erasure files (8 MB), and none for JSON bodies: stay far under it.
+ */
+export const MAX_ID_LIST_BODY_BYTES = 1024 * 1024
+
+/**
  * Splits ids, in order, into chunks that each fit one `{"<listKey>": [...]}` body of at most `maxBytes` bytes and
  * `maxIds` ids. An id larger than the limit on its own still gets a chunk of its own.
  */
-export function idChunks(ids: string[], listKey: string, maxBytes: number, maxIds = Infinity): string[][] {
+export function idChunks(
+  ids: string[],
+  listKey: string,
+  maxBytes = MAX_ID_LIST_BODY_BYTES,
+  maxIds = Infinity
+): string[][] {
   const emptyBodyBytes = JSON.stringify({ [listKey]: [] }).length
   const chunks: string[][] = []
   let chunk: string[] = []

@@ -73,9 +73,9 @@ function regionOf(settings: Settings): Region {
 /**
  * The Account ID as it goes into URL paths. The setting is a number, but settings stored by older setups or through
  * the API may hold it as text, which the live destination accepted: a positive whole number and a string of digits
- * (spaces around it ignored) give the same path.
+ * (spaces around it ignored) give the same path. It holds only digits, so it needs no percent-encoding.
  */
-export function accountIdOf(settings: Settings): string {
+function accountIdOf(settings: Settings): string {
   const raw: unknown = settings.accountId
   const digits =
     typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : ''
@@ -85,10 +85,6 @@ export function accountIdOf(settings: Settings): string {
     )
   }
   return digits.replace(/^0+/, '')
-}
-
-function accountSegment(settings: Settings): string {
-  return encodeURIComponent(accountIdOf(settings))
 }
 
 /** Refuses an empty or blank id (field validation lets `[null]` through as an empty string). */
@@ -119,7 +115,7 @@ function publicBase(settings: Settings): string {
 }
 
 function accountBase(settings: Settings): string {
-  return `${publicBase(settings)}/${APPCUES_PUBLIC_API_VERSION}/accounts/${accountSegment(settings)}`
+  return `${publicBase(settings)}/${APPCUES_PUBLIC_API_VERSION}/accounts/${accountIdOf(settings)}`
 }
 
 export const appcuesUrls = {
@@ -144,5 +140,5 @@ export const appcuesUrls = {
   segmentDirect: (settings: Settings) =>
     `${
       parseEndpointOverride(settings.endpoint) ?? SEGMENT_HOSTS[regionOf(settings)]
-    }/${APPCUES_SEGMENT_API_VERSION}/accounts/${accountSegment(settings)}/segment/direct`
+    }/${APPCUES_SEGMENT_API_VERSION}/accounts/${accountIdOf(settings)}/segment/direct`
 }

@@ -3,14 +3,11 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { eraseUsers } from '../appcues-client'
 import { batchSizeField, enableBatchingField } from '../fields'
-import { BatchResults, idChunks, prepareEach } from '../batch'
+import { BatchResults, idChunks, MAX_ID_LIST_BODY_BYTES, prepareEach } from '../batch'
 import { requireId } from '../endpoints'
 
-// Appcues publishes one size limit for erasure (an 8 MB file) and none for JSON bodies: stay far under it.
-const MAX_ERASURE_BODY_BYTES = 1024 * 1024
-
 /** Splits ids, in order, into chunks whose `{users: [...]}` body stays under the size limit. */
-export function erasureChunks(userIds: string[], maxBytes = MAX_ERASURE_BODY_BYTES): string[][] {
+export function erasureChunks(userIds: string[], maxBytes = MAX_ID_LIST_BODY_BYTES): string[][] {
   return idChunks(userIds, 'users', maxBytes)
 }
 

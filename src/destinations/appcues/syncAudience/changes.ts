@@ -1,7 +1,7 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { Payload } from './generated-types'
 import { requireId } from '../endpoints'
-import { idChunks } from '../batch'
+import { idChunks, MAX_ID_LIST_BODY_BYTES } from '../batch'
 import type { SegmentTarget } from './segment-directory'
 import { targetKey } from './segment-directory'
 
@@ -61,16 +61,16 @@ export function groupBySegment(changes: Array<[number, AudienceChange]>): Segmen
 
 /**
  * Appcues publishes no limit for the ids of one add or remove call; a larger group is split into requests of at most
- * this many ids (and at most MAX_MEMBERSHIP_BODY_BYTES). One constant to change once Appcues confirms a limit.
+ * this many ids (and at most MAX_ID_LIST_BODY_BYTES). The one constant to change once Appcues confirms a limit. It is
+ * at least the largest batch (MAX_BATCH_SIZE), so that one audience of a batch takes one add and one remove request.
  */
 export const MAX_USER_IDS_PER_REQUEST = 1000
-export const MAX_MEMBERSHIP_BODY_BYTES = 1024 * 1024
 
 /** Splits user ids, in order, into chunks that each fit one `{"user_ids": [...]}` request. */
 export function userIdChunks(
   userIds: string[],
   maxIds = MAX_USER_IDS_PER_REQUEST,
-  maxBytes = MAX_MEMBERSHIP_BODY_BYTES
+  maxBytes = MAX_ID_LIST_BODY_BYTES
 ): string[][] {
   return idChunks(userIds, 'user_ids', maxBytes, maxIds)
 }

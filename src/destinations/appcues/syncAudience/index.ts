@@ -1,23 +1,23 @@
 import type { ActionDefinition, DynamicFieldResponse, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { userIdField } from '../fields'
+import { batchSizeField, enableBatchingField, MAX_BATCH_SIZE, userIdField } from '../fields'
 import { changeSegmentMembers } from '../appcues-client'
 import { BATCH_CONCURRENCY, BatchResults, forEachLimited, prepareEach } from '../batch'
 import { groupBySegment, readChange, userIdChunks } from './changes'
 import type { SegmentChanges } from './changes'
-import { describeTarget, SegmentDirectory } from './segment-directory'
+import { SegmentDirectory } from './segment-directory'
 import type { SegmentTarget } from './segment-directory'
 
 /** Engage audience changes only: its identify calls, and its "Audience Entered" and "Audience Exited" track calls. */
 export const AUDIENCE_CHANGES =
   'context.personas.computation_class = "audience" and (type = "identify" or event = "Audience Entered" or event = "Audience Exited")'
 
-/** Segment sends batches of up to this many events; each audience of a batch then takes at most four requests. */
-const MAX_AUDIENCE_BATCH_SIZE = 1000
-
-const nothingToRemove = (target: string) =>
-  `${target[0].toUpperCase()}${target.slice(1)} does not exist, so nobody is in it and there is nobody to remove.`
+/** Only a segment looked up by name can be missing (a picked one always has its ID): leavers need no request. */
+const nothingToRemove = (target: SegmentTarget) =>
+  `The Appcues segment "${
+    'segmentName' in target ? target.segmentName : target.segmentId
+  }" does not exist, so nobody is in it and there is nobody to remove.`
 
 /** Adds or removes users; a picked segment that Appcues does not know gets a message that says how to fix it. */
 async function sendMembers(
@@ -67,7 +67,7 @@ async function syncSegment(
         results.response.setSuccessResponseAtIndex(index, {
           status: 200,
           sent: '',
-          body: nothingToRemove(describeTarget(target))
+          body: nothingToRemove(target)
         })
       }
       continue
@@ -118,21 +118,16 @@ const action: ActionDefinition<Settings, Payload> = {
       dynamic: true
     },
     enable_batching: {
-      label: 'Batch Data to Appcues',
+      ...enableBatchingField,
       description:
-        'When on, Segment sends audience changes to this action in batches, and all the users who entered or left one audience in a batch are added or removed in one request each. The default is on.',
-      type: 'boolean',
-      default: true
+        'When on, Segment sends audience changes to this action in batches, and all the users who entered or left one audience in a batch are added or removed in one request each. The default is on.'
     },
+    // Batches as large as Segment sends (MAX_BATCH_SIZE): each audience of a batch then takes at most four requests
+    // when Appcues answers a creation with the new segment's ID (MAX_USER_IDS_PER_REQUEST is at least this size).
     batch_size: {
-      label: 'Batch Size',
-      description: `The largest number of audience changes in one batch. The default and the maximum are ${MAX_AUDIENCE_BATCH_SIZE}.`,
-      type: 'number',
-      unsafe_hidden: true,
-      required: false,
-      minimum: 1,
-      maximum: MAX_AUDIENCE_BATCH_SIZE,
-      default: MAX_AUDIENCE_BATCH_SIZE
+      ...batchSizeField,
+      description: `The largest number of audience changes in one batch. The default and the maximum are ${MAX_BATCH_SIZE}.`,
+      default: MAX_BATCH_SIZE
     }
   },
   dynamicFields: {
@@ -151,7 +146,7 @@ const action: ActionDefinition<Settings, Payload> = {
   perform: async (request, { payload, settings, audienceMembership }) => {
     const change = readChange(payload, audienceMembership)
     const segmentId = await new SegmentDirectory(request, settings, true).idFor(change.target, change.membership)
-    if (segmentId === undefined) return { message: nothingToRemove(describeTarget(change.target)) }
+    if (segmentId === undefined) return { message: nothingToRemove(change.target) }
     return sendMembers(request, settings, change.target, segmentId, change.membership, [change.userId])
   },
   performBatch: async (request, { payload: payloads, settings, audienceMembership }) => {

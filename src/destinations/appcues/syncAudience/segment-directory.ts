@@ -12,12 +12,6 @@ export function targetKey(target: SegmentTarget): string {
   return 'segmentId' in target ? `id:${target.segmentId}` : `name:${target.segmentName}`
 }
 
-export function describeTarget(target: SegmentTarget): string {
-  return 'segmentId' in target
-    ? `the Appcues segment with ID "${target.segmentId}"`
-    : `the Appcues segment "${target.segmentName}"`
-}
-
 export function segmentDescription(audienceKey: string): string {
   return `Synced from Segment: the users in the Engage audience "${audienceKey}". Segment adds and removes them as they enter and leave the audience.`
 }

@@ -1,5 +1,5 @@
 import nock from 'nock'
-import { createTestEvent, createTestIntegration } from '@segment/actions-core'
+import { createTestEvent, createTestIntegration, PayloadValidationError } from '@segment/actions-core'
 import { generateTestData } from '../../../../lib/test-data'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
@@ -57,8 +57,10 @@ export async function requestsForTestData(seed: string, actionKey: string, requi
     const responses = await testDestination.testAction(actionKey, input)
     return Promise.all(responses.map((response) => snapshotOf(response.request)))
   } catch (error) {
-    // An action may refuse the generated data (syncAudience needs an Engage audience event): the snapshot then shows
-    // the requests made before the refusal, and the refusal.
+    // An action may refuse the generated data as a payload (syncAudience needs an Engage audience event): the
+    // snapshot then shows the requests made before the refusal, and the refusal. Any other error fails the test, so
+    // that a settings refusal can never be written into a snapshot by `-u`.
+    if (!(error instanceof PayloadValidationError)) throw error
     const requests = await Promise.all(testDestination.responses.map((response) => snapshotOf(response.request)))
     return [...requests, { refused: `${(error as Error).name}: ${(error as Error).message}` }]
   }

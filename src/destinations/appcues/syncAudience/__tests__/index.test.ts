@@ -8,11 +8,13 @@ import {
   RetryableError
 } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
+import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
 import { failure } from '../../__tests__/__helpers__/failure'
 import { MAX_USER_IDS_PER_REQUEST, userIdChunks } from '../changes'
 import { segmentsFromListAnswer } from '../segment-list'
+import { AUDIENCE_CHANGES } from '..'
 
 const testDestination = createTestIntegration(destination)
 
@@ -84,6 +86,32 @@ async function runBatch(events: SegmentEvent[], mapping: Record<string, unknown>
 describe('Appcues.syncAudience', () => {
   beforeEach(() => {
     testDestination.responses = []
+  })
+
+  describe('default subscription', () => {
+    const parsed = parseFql(AUDIENCE_CHANGES)
+    const matches = (event: Record<string, unknown>) => validate(parsed, event)
+    const engage = { personas: personas() }
+
+    it('matches Engage audience entries, exits and audience identify calls', () => {
+      expect(matches({ type: 'track', event: 'Audience Entered', context: engage })).toBe(true)
+      expect(matches({ type: 'track', event: 'Audience Exited', context: engage })).toBe(true)
+      expect(matches({ type: 'identify', context: engage, traits: { [AUDIENCE]: true } })).toBe(true)
+    })
+
+    it('does not match other calls', () => {
+      expect(matches({ type: 'identify', traits: { plan: 'pro' } })).toBe(false)
+      expect(matches({ type: 'track', event: 'Audience Entered' })).toBe(false)
+      expect(
+        matches({
+          type: 'track',
+          event: 'Audience Entered',
+          context: { personas: { ...personas(), computation_class: 'trait' } }
+        })
+      ).toBe(false)
+      expect(matches({ type: 'track', event: 'Signed Up', context: engage })).toBe(false)
+      expect(matches({ type: 'page', context: engage })).toBe(false)
+    })
   })
 
   describe('one event', () => {
