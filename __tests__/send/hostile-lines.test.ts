@@ -220,7 +220,7 @@ describe('large answers from Appcues', () => {
     expect(JSON.parse(child.stdout())).toMatchObject({ read: 5, delivered: 5, failed: 0 })
   }, 60_000)
 
-  it('fails the events answered 503 with a 180 KB HTML page after their retries, with a summary', async () => {
+  it('fails the events answered 503 with a 190 KB HTML page after their retries, with a summary', async () => {
     const html = `<html><body>${'<p>Service Unavailable</p>'.repeat(7500)}</body></html>`
     const server = http.createServer((req, res) => {
       req.resume()
@@ -370,6 +370,9 @@ describe('the mixed file of the acceptance', () => {
       expect(read + malformed).toBe(lines - 3) // three blank lines
       expect(read).toBe(300 + rejected + skipped)
       expect(readJsonLines(deadLetter).every((letter) => letter.outcome === 'rejected')).toBe(true)
+      // The counts docs/RELIABILITY.md gives for this file, the same for both batch sizes.
+      expect(result.summary).toMatchObject({ rejected: 15, skipped: 3, malformed: 10, requests: 301 })
+      expect(readJsonLines(deadLetter)).toHaveLength(15)
     },
     120_000
   )

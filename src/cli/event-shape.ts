@@ -38,7 +38,8 @@ function kindOf(value: unknown): string {
   return `a ${typeof value}`
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A plain object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 

@@ -57,7 +57,8 @@ export class Deliverer {
       ...this.settings,
       subscriptions: [toCoreSubscription(units[0].subscription)] as unknown as JSONObject[]
     }
-    let results: AttemptResult[]
+    let results: AttemptResult[] = []
+    let split = false
     try {
       const output = await this.instrument.attempt(context, () =>
         this.destination.onBatch(
@@ -77,13 +78,14 @@ export class Deliverer {
       if (units.length > 1 && (result.kind === 'failed' || result.kind === 'rejected')) {
         // A throw would fail the whole batch (actions-core does not split it) for the sake of one event: each event
         // is tried alone instead, so that only the one that throws on its own gets the failure.
-        this.destination.responses.length = 0
-        return this.deliverEachAlone(units, context, onSettled)
+        split = true
+      } else {
+        results = units.map(() => result)
       }
-      results = units.map(() => result)
     } finally {
       this.destination.responses.length = 0
     }
+    if (split) return this.deliverEachAlone(units, context, onSettled)
     units.forEach((unit, index) => {
       if (results[index].kind !== 'retry') onSettled?.(unit, results[index])
     })

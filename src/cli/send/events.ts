@@ -1,5 +1,5 @@
 import type { SegmentEvent } from '@segment/actions-core'
-import { eventShapeProblem, MAX_EVENT_DEPTH, nestedDeeperThan } from '../event-shape'
+import { eventShapeProblem, isObject, MAX_EVENT_DEPTH, nestedDeeperThan } from '../event-shape'
 import type { RawLine } from './line-reader'
 
 export type ParsedLine =
@@ -14,10 +14,6 @@ export type ParsedLine =
       /** Set when the event's shape is wrong: it is rejected without being sent. */
       problem?: string
     }
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
 
 /** A dead-letter line is `{reason, ..., event}`; `send` takes it back as the event it holds. */
 function unwrapDeadLetter(value: Record<string, unknown>): { event: Record<string, unknown>; only?: string } {

@@ -148,7 +148,7 @@ export function readSendArgs(args: string[], env: NodeJS.ProcessEnv, io: Command
   if (positionals.length !== 1) {
     throw new UsageError(
       positionals.length === 0
-        ? `send needs the events to send: a JSON-lines FILE, or - to read standard input. ${SEND_HELP_REFERENCE}`
+        ? `send needs the events to send: a JSON-lines or JSON-array FILE, or - to read standard input. ${SEND_HELP_REFERENCE}`
         : `send takes one input, got ${positionals.join(' ')}. ${SEND_HELP_REFERENCE}`
     )
   }
@@ -159,13 +159,7 @@ export function readSendArgs(args: string[], env: NodeJS.ProcessEnv, io: Command
     return text === undefined ? fallback : numberFlag(flag, text, { min, integer: true })
   }
   const deadLetter = options.get('dead-letter') ?? defaultDeadLetter(input)
-  if (input !== '-' && path.resolve(deadLetter) === path.resolve(input)) {
-    throw new UsageError(`--dead-letter must not be the input file ${input}; choose another file.`)
-  }
   const checkpoint = options.get('checkpoint')
-  if (checkpoint && [input, deadLetter].some((file) => path.resolve(file) === path.resolve(checkpoint))) {
-    throw new UsageError(`--checkpoint must be a file of its own, not the input or the dead-letter file.`)
-  }
   const mapping = options.get('mapping')
   return {
     input,

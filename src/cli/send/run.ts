@@ -108,11 +108,14 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
       ...(simulatorState ? { simulator: simulatorState.counts } : {})
     })
   // Should the run wait for something that can no longer come, Node would exit 0 without a word: say so, exit 1.
-  const guard = guardEventLoop(() => {
-    printSummary(summarise(STALLED), options.json, undefined, io)
+  const closeFiles = () => {
     checkpoint?.close()
     deadLetters?.close()
     lock?.release()
+  }
+  const guard = guardEventLoop(() => {
+    printSummary(summarise(STALLED), options.json, undefined, io)
+    closeFiles()
   })
   try {
     deadLetters = new DeadLetterFile(options.deadLetter, (checkpoint?.resumedLines ?? 0) > 0)
@@ -121,9 +124,7 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
     simulatorState = await deliverAll(run, target, input, io, checkpoint)
   } finally {
     guard.release()
-    checkpoint?.close()
-    lock?.release()
-    deadLetters?.close()
+    closeFiles()
     await target?.close()
   }
   const summary = summarise()

@@ -1,6 +1,7 @@
 import fs from 'fs'
 import type { DestinationDefinition, JSONObject, Subscription as CoreSubscription } from '@segment/actions-core'
 import { UsageError } from '../args'
+import { isObject } from '../event-shape'
 
 /** One subscription as Segment stores it: an FQL filter, the action it triggers and that action's mapping. */
 export interface Subscription {
@@ -28,10 +29,6 @@ export function presetSubscriptions(definition: AnyDefinition): Subscription[] {
         ]
       : []
   )
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 function checkEntry(entry: unknown, index: number, definition: AnyDefinition, file: string): Subscription {

@@ -53,16 +53,15 @@ export function buildSummary(parts: {
   stopped?: string
   simulator?: SimulatorCounts
 }): SendSummary {
-  const { tally: counts } = parts
-  const noEvents =
-    counts.read === 0 && counts.alreadyDone === 0 && counts.malformed > 0
-      ? `no event could be read from ${parts.input}: every one of its ${counts.malformed} non-blank line${
-          counts.malformed === 1 ? ' is' : 's is'
-        } malformed; the first reads \`${
-          counts.firstMalformedText ?? ''
-        }\`. send reads JSON lines (one event, a JSON object, on each line) or a JSON array of events. A pretty-printed JSON document is neither: write one event per line (for example with \`jq -c '.[]'\`).`
-      : null
   const { tally, elapsedMs } = parts
+  const noEvents =
+    tally.read === 0 && tally.alreadyDone === 0 && tally.malformed > 0
+      ? `no event could be read from ${parts.input}: every one of its ${tally.malformed} non-blank line${
+          tally.malformed === 1 ? ' is' : 's is'
+        } malformed; the first reads \`${
+          tally.firstMalformedText ?? ''
+        }\`. send reads JSON lines (one event, a JSON object, on each line) or a JSON array of events. If the file is one pretty-printed JSON document, write one event per line: \`jq -c .\` for a single event, or \`jq -c '.events[]'\` for events wrapped in an object under "events".`
+      : null
   const seconds = Math.max(elapsedMs, 1) / 1000
   return {
     input: parts.input,
