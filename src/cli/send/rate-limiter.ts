@@ -5,7 +5,7 @@ export interface LimiterClock {
   clearTimer(timer: unknown): void
 }
 
-export const SYSTEM_CLOCK: LimiterClock = {
+const SYSTEM_CLOCK: LimiterClock = {
   now: () => Date.now(),
   setTimer: (callback, ms) => setTimeout(callback, ms),
   clearTimer: (timer) => clearTimeout(timer as NodeJS.Timeout)

@@ -35,7 +35,7 @@ type LineFinal = FinalResult | Unsent
 
 const UNSENT_REASON = 'Not sent: the run stopped before the batch holding this event was sent.'
 
-export const DUPLICATE_REASON = 'duplicate messageId'
+const DUPLICATE_REASON = 'duplicate messageId'
 
 /** Whether the subscription's filter matches the event; a filter that cannot read the event counts as a match. */
 function matchesSafely(subscription: Subscription, event: SegmentEvent): boolean {

@@ -13,7 +13,7 @@ function routesFlag(flag: string, value: string): RouteName[] {
   return routes as RouteName[]
 }
 
-export interface SimulatorFlag {
+interface SimulatorFlag {
   name: string
   /** The value's placeholder in help; a flag without one is a switch. */
   value?: string
