@@ -194,7 +194,7 @@ if (!availability.run) {
       expect(await holdingText('[data-user="user-1042"]')).toContain('1 Segment message(s) received through Send.')
     })
 
-    it('runs Sync Audience on the audience samples: the segment is created on entry, the user removed on exit', async () => {
+    it('runs Sync Audience on the audience samples: the page shows the create and add requests on entry, the remove request on exit', async () => {
       await pick('syncAudience')
       expect(JSON.parse(await page.inputValue('#event-editor'))).toMatchObject({
         type: 'track',

@@ -15,6 +15,15 @@ export class UsageError extends Error {
   }
 }
 
+/** The sentence that ends every usage error: where to find the options of the command. */
+export function helpReference(programName: string): string {
+  return `Run \`${programName} --help\` for the options.`
+}
+
+export function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`
+}
+
 /** commander's message ("error: unknown option '--x'\n(Did you mean --y?)") as one sentence that names the fix. */
 function usageMessage(error: CommanderError, program: Program): string {
   const [first, ...rest] = error.message.replace(/^error: /, '').split('\n')
@@ -22,8 +31,7 @@ function usageMessage(error: CommanderError, program: Program): string {
     .join(' ')
     .replace(/^\((.*)\)$/, '$1')
     .replace(/^Did you/, 'did you')
-  const sentence = `${first.charAt(0).toUpperCase()}${first.slice(1)}`
-  return `${sentence}${suggestion ? ` (${suggestion})` : ''}. Run \`${program.name()} --help\` for the options.`
+  return `${capitalised(first)}${suggestion ? ` (${suggestion})` : ''}. ${helpReference(program.name())}`
 }
 
 /**
@@ -47,7 +55,7 @@ export function parseCommandLine(program: Program, args: string[]): ParsedArgs |
     if (option.isBoolean()) {
       if (value === true) switches.add(name)
     } else if (value === '') {
-      throw new UsageError(`--${name} needs a value. Run \`${program.name()} --help\` for the options.`)
+      throw new UsageError(`--${name} needs a value. ${helpReference(program.name())}`)
     } else {
       options.set(name, String(value))
     }

@@ -1,4 +1,5 @@
 import { Command as Program } from 'commander'
+import { capitalised } from './args'
 
 export interface CommandIO {
   stdout: (line: string) => void
@@ -38,8 +39,4 @@ export function newProgram(name: string, description: string, io: CommandIO): Pr
 /** The program of a subcommand, named as the user types it. */
 export function subcommandProgram(command: CommandSummary, io: CommandIO): Program {
   return newProgram(`appcues-actions ${command.name}`, `${capitalised(command.summary)}.`, io)
-}
-
-function capitalised(text: string): string {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`
 }

@@ -1,6 +1,6 @@
 import type { Command, CommandIO } from '../command'
 import { subcommandProgram } from '../command'
-import { parseCommandLine, UsageError } from '../args'
+import { helpReference, parseCommandLine, UsageError } from '../args'
 import { destinationDir } from '../load-destination'
 import { withPathOption } from './destination-options'
 import { SUMMARIES } from './summaries'
@@ -9,7 +9,9 @@ function portNumber(value: string): number {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(
-      `The port "${value}" is not a port number (0-65535; 0 picks a free one). Run \`appcues-actions serve --help\` for the options.`
+      `The port "${value}" is not a port number (0-65535; 0 picks a free one). ${helpReference(
+        'appcues-actions serve'
+      )}`
     )
   }
   return port

@@ -2,7 +2,7 @@ import type { CommandSummary } from '../command'
 
 type CommandKey = 'generateTypes' | 'generateMetadata' | 'validate' | 'serve' | 'send' | 'simulator'
 
-/** Each subcommand's name and summary, in the order `--help` lists them. Loading this file loads nothing else. */
+/** Each subcommand's name and summary (commands/index.ts sets the order of `--help`). Loads nothing else. */
 export const SUMMARIES: Record<CommandKey, CommandSummary> = {
   generateTypes: {
     name: 'generate:types',

@@ -1,6 +1,6 @@
 import path from 'path'
 import type { Command as Program } from 'commander'
-import { parseCommandLine, UsageError } from '../args'
+import { helpReference, parseCommandLine, UsageError } from '../args'
 import type { CommandIO } from '../command'
 import { subcommandProgram } from '../command'
 import { SUMMARIES } from '../commands/summaries'
@@ -37,7 +37,7 @@ export interface SendOptions {
  */
 export const DEFAULT_SEND_BATCH_SIZE = 100
 
-const SEND_HELP_REFERENCE = 'Run `appcues-actions send --help` for the options.'
+const SEND_HELP_REFERENCE = helpReference('appcues-actions send')
 
 /** The flags of `send`, grouped as its help shows them. */
 export function sendProgram(io: CommandIO): Program {

@@ -53,15 +53,9 @@ export interface Holdings {
   summary: string[]
 }
 
+/** Where this run starts: after the latest record of every collection the simulator keeps, whatever they are. */
 export function runMark(state: SimulatorState): RunMark {
-  const collections = [
-    state.profiles,
-    state.events,
-    state.groups,
-    state.memberships,
-    state.deletions,
-    state.segmentMessages
-  ]
+  const collections = Object.values(state).filter((value): value is Array<{ seq?: number }> => Array.isArray(value))
   const seq = Math.max(0, ...collections.map((records) => records[records.length - 1]?.seq ?? 0))
   return { seq, dropped: state.counts.dropped }
 }
