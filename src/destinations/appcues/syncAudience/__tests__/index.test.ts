@@ -402,6 +402,74 @@ describe('Appcues.syncAudience', () => {
       expect(outcomes[1]).toMatchObject({ sent: { user_ids: ['u2', 'u4'] }, body: { removed: 2 } })
     })
 
+    it('re-reads the list once when the created segment comes back without an ID (5 requests)', async () => {
+      nock(API).get(SEGMENTS).reply(200, [])
+      nock(API).post(SEGMENTS).reply(201)
+      nock(API)
+        .get(SEGMENTS)
+        .reply(200, [{ id: 77, name: AUDIENCE }])
+      nock(API)
+        .post(`${SEGMENTS}/77/add_user_ids`, { user_ids: ['u1', 'u2'] })
+        .reply(200, {})
+      nock(API)
+        .post(`${SEGMENTS}/77/remove_user_ids`, { user_ids: ['u3'] })
+        .reply(200, {})
+
+      const outcomes = await runBatch([
+        audienceTrack('u1', true),
+        audienceTrack('u2', true),
+        audienceTrack('u3', false)
+      ])
+
+      expect(requests).toEqual([
+        `GET ${SEGMENTS}`,
+        `POST ${SEGMENTS}`,
+        `GET ${SEGMENTS}`,
+        `POST ${SEGMENTS}/77/add_user_ids`,
+        `POST ${SEGMENTS}/77/remove_user_ids`
+      ])
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([200, 200, 200])
+    })
+
+    it('fails the events of a segment whose created ID cannot be found, as retryable, and no others', async () => {
+      nock(API)
+        .get(SEGMENTS)
+        .times(2)
+        .reply(200, [{ id: 'seg-9', name: 'other' }])
+      nock(API).post(SEGMENTS).reply(202)
+      nock(API)
+        .post(`${SEGMENTS}/seg-9/add_user_ids`, { user_ids: ['u2'] })
+        .reply(200, {})
+
+      const outcomes = await runBatch([audienceTrack('u1', true), audienceTrack('u2', true, 'other')])
+
+      expect(outcomes[0]).toMatchObject({ status: 503, errortype: 'RETRYABLE_ERROR' })
+      expect(outcomes[1]).toMatchObject({ status: 200 })
+    })
+
+    it('splits the users of one segment into requests of at most MAX_USER_IDS_PER_REQUEST ids, each event getting the result of its own request', async () => {
+      const users = Array.from({ length: MAX_USER_IDS_PER_REQUEST + 2 }, (_, i) => `user-${i}`)
+      nock(API)
+        .get(SEGMENTS)
+        .reply(200, [{ id: 'seg-1', name: AUDIENCE }])
+      nock(API)
+        .post(`${SEGMENTS}/seg-1/add_user_ids`, { user_ids: users.slice(0, MAX_USER_IDS_PER_REQUEST) })
+        .reply(200, {})
+      nock(API)
+        .post(`${SEGMENTS}/seg-1/add_user_ids`, { user_ids: users.slice(MAX_USER_IDS_PER_REQUEST) })
+        .reply(503, {})
+
+      const outcomes = await runBatch(users.map((user) => audienceTrack(user, true)))
+
+      expect(requests).toEqual([
+        `GET ${SEGMENTS}`,
+        `POST ${SEGMENTS}/seg-1/add_user_ids`,
+        `POST ${SEGMENTS}/seg-1/add_user_ids`
+      ])
+      expect(outcomes.slice(0, MAX_USER_IDS_PER_REQUEST).every((outcome) => outcome.status === 200)).toBe(true)
+      expect(outcomes.slice(MAX_USER_IDS_PER_REQUEST).map((outcome) => outcome.status)).toEqual([503, 503])
+    })
+
     it('takes at most 4 requests for 300 changes to one audience, and lists the segments once', async () => {
       nock(API).get(SEGMENTS).reply(200, [])
       nock(API).post(SEGMENTS).reply(201, { id: 'seg-new', name: AUDIENCE })
