@@ -16,6 +16,7 @@ module.exports = {
       ...shared,
       displayName: 'package',
       testEnvironment: '<rootDir>/test/node-globals-environment.js',
+      setupFilesAfterEnv: ['<rootDir>/test/setup-package.ts'],
       roots: ['<rootDir>/__tests__']
     }
   ]

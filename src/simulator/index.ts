@@ -20,3 +20,4 @@ export type {
 export { describeHoldings } from './view'
 export { ROUTE_NAMES } from './routes'
 export type { RouteName } from './routes'
+export { APPCUES_HOSTS, HostRouteError, routeAppcuesHostsTo, routedTarget } from './host-route'

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net'
 import { guardRefusal, isLoopbackHost } from '../cli/serve/origins'
 import type { GuardRules } from '../cli/serve/origins'
 import { createTimedServer } from '../cli/serve/timeouts'
+import { APPCUES_HOSTS } from './host-route'
 import { BodyError, readBody } from './body'
 import { FaultInjector } from './faults'
 import type { FaultOptions, SimulatorCredentials, SimulatorOptions } from './options'
@@ -60,9 +61,6 @@ interface Runtime extends PipelineContext {
   gate: Gate
   guard: GuardRules
 }
-
-/** Appcues' own host names, for a proxy or a hosts-file entry that sends them here (the region is read from them). */
-const APPCUES_HOSTS = ['api.appcues.com', 'api.eu.appcues.com', 'segment.appcues.com', 'segment.eu.appcues.com']
 
 function clientGone(req: IncomingMessage): boolean {
   return req.socket.destroyed
