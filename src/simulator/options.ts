@@ -1,4 +1,4 @@
-import type { ServerTimeouts } from '../cli/serve/timeouts'
+import type { ServerTimeouts } from '../local-server/timeouts'
 import { ROUTE_NAMES } from './routes'
 import type { RouteName } from './routes'
 

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'net'
 import type { AnyDestination } from '../load-destination'
 import { apiRoutes } from './api-routes'
 import { DEFAULT_BODY_LIMIT, HttpError, readJsonObject, sendJson } from './http'
-import { corsHeaders, refusal } from './origins'
+import { corsHeaders, refusal } from '../../local-server/origins'
 import { Redactor } from './secrets'
-import { createTimedServer } from './timeouts'
-import type { ServerTimeouts } from './timeouts'
+import { createTimedServer } from '../../local-server/timeouts'
+import type { ServerTimeouts } from '../../local-server/timeouts'
 import type { DestinationSource } from './source'
 
 export interface ServeContext {

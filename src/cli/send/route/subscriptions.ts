@@ -1,7 +1,7 @@
 import fs from 'fs'
 import type { DestinationDefinition, JSONObject, Subscription as CoreSubscription } from '@segment/actions-core'
-import { UsageError } from '../args'
-import { isObject } from '../event-shape'
+import { UsageError } from '../../args'
+import { isObject } from '../../event-shape'
 
 /** One subscription as Segment stores it: an FQL filter, the action it triggers and that action's mapping. */
 export interface Subscription {

@@ -1,12 +1,12 @@
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import type { SegmentEvent } from '@segment/actions-core'
-import { Checkpoint } from './checkpoint'
-import type { Deliverer, DeliveryUnit } from './deliver'
-import { CallJournal, newBatchContext } from './instrument'
-import type { AttemptResult } from './outcomes'
-import { deliverWithRetries } from './retry'
-import type { FinalResult, RetryPolicy } from './retry'
-import type { Subscription } from './subscriptions'
+import { Checkpoint } from '../record/checkpoint'
+import type { Deliverer, DeliveryUnit } from '../deliver/deliver'
+import { CallJournal, newBatchContext } from '../deliver/instrument'
+import type { AttemptResult } from '../deliver/outcomes'
+import { deliverWithRetries } from '../deliver/retry'
+import type { FinalResult, RetryPolicy } from '../deliver/retry'
+import type { Subscription } from '../route/subscriptions'
 
 /** A unit that was never sent, because the run stopped while its batch was still filling. */
 export interface Unsent {
