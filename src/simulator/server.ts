@@ -87,7 +87,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, runtime: Runtim
   const record = (status: number, extra: Partial<RequestRecord> = {}) =>
     runtime.store.addRequest({ at, method, path, status, ...extra })
 
-  // The rules of `serve`: no answer to a page that reached the port through DNS rebinding or from another origin.
+  // Every local server's rules: no answer to a page that reached the port through DNS rebinding or from another origin.
   const refused = guardRefusal(req, runtime.guard)
   if (refused) {
     await send(res, appcuesError(403, refused))
