@@ -10,7 +10,7 @@ import { DESTINATION_DIR, loadDestination } from '../../src/cli/load-destination
 import { serve } from '../../src/cli/serve'
 import { createListenerForTest } from './serve-harness'
 import { createPlayground, sampleEvents } from '../../src/cli/serve/playground'
-import { presetSubscriptions } from '../../src/cli/send/subscriptions'
+import { presetSubscriptions } from '../../src/cli/send/route/subscriptions'
 import { validateDefinition } from '../../src/cli/validate'
 import { formatReport } from '../../src/cli/validate/report'
 import destination from '../../src/destinations/appcues'

@@ -1,6 +1,6 @@
 import fs from 'fs'
 import path from 'path'
-import { Checkpoint } from '../../src/cli/send/checkpoint'
+import { Checkpoint } from '../../src/cli/send/record/checkpoint'
 import { removeTempDirs, tempDir } from './helpers'
 
 afterEach(removeTempDirs)

@@ -1,8 +1,8 @@
-import { RequestRateLimiter } from '../../src/cli/send/rate-limiter'
-import { backoffMs } from '../../src/cli/send/retry'
-import { parseRetryAfter } from '../../src/cli/send/instrument'
-import { classifyError } from '../../src/cli/send/classify'
-import { newUnitContext } from '../../src/cli/send/instrument'
+import { RequestRateLimiter } from '../../src/cli/send/deliver/rate-limiter'
+import { backoffMs } from '../../src/cli/send/deliver/retry'
+import { parseRetryAfter } from '../../src/cli/send/deliver/instrument'
+import { classifyError } from '../../src/cli/send/deliver/classify'
+import { newUnitContext } from '../../src/cli/send/deliver/instrument'
 
 describe('retry timing', () => {
   const policy = { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 1000 }

@@ -1,8 +1,8 @@
 import { Readable } from 'stream'
-import { readArrayElements } from '../../src/cli/send/array-reader'
-import { readEvents } from '../../src/cli/send/input-format'
-import type { RawLine } from '../../src/cli/send/line-reader'
-import { RecentIds } from '../../src/cli/send/recent-ids'
+import { readArrayElements } from '../../src/cli/send/read/array-reader'
+import { readEvents } from '../../src/cli/send/read/input-format'
+import type { RawLine } from '../../src/cli/send/read/line-reader'
+import { RecentIds } from '../../src/cli/send/route/recent-ids'
 import { eventShapeProblem, nestedDeeperThan } from '../../src/cli/event-shape'
 
 async function collect(lines: AsyncGenerator<RawLine>): Promise<RawLine[]> {

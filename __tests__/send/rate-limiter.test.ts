@@ -1,5 +1,5 @@
-import { RequestRateLimiter } from '../../src/cli/send/rate-limiter'
-import type { LimiterClock } from '../../src/cli/send/rate-limiter'
+import { RequestRateLimiter } from '../../src/cli/send/deliver/rate-limiter'
+import type { LimiterClock } from '../../src/cli/send/deliver/rate-limiter'
 
 const settle = () => new Promise((resolve) => setImmediate(resolve))
 

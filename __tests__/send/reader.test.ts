@@ -1,6 +1,6 @@
 import { Readable } from 'stream'
-import { readLines } from '../../src/cli/send/line-reader'
-import { parseLine } from '../../src/cli/send/events'
+import { readLines } from '../../src/cli/send/read/line-reader'
+import { parseLine } from '../../src/cli/send/parse/events'
 
 async function collect(chunks: string[], maxLineBytes?: number) {
   const lines = []

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'child_process'
 import fs from 'fs'
 import path from 'path'
-import { lockCheckpoint } from '../../src/cli/send/checkpoint-lock'
+import { lockCheckpoint } from '../../src/cli/send/record/checkpoint-lock'
 import { cli, removeTempDirs, ROOT, tempDir, waitFor } from './helpers'
 
 afterEach(() => removeTempDirs())

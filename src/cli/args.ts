@@ -31,7 +31,9 @@ function usageMessage(error: CommanderError, program: Program): string {
     .join(' ')
     .replace(/^\((.*)\)$/, '$1')
     .replace(/^Did you/, 'did you')
-  return `${capitalised(first)}${suggestion ? ` (${suggestion})` : ''}. ${helpReference(program.name())}`
+  const hint = suggestion ? ` (${suggestion})` : ''
+  // Some of commander's messages end with a full stop ("too many arguments. Expected 0 arguments but got 1.").
+  return `${capitalised(first.replace(/\.$/, ''))}${hint}. ${helpReference(program.name())}`
 }
 
 /**

@@ -31,7 +31,8 @@ async function main(args: string[]): Promise<number> {
     io.stdout(program.helpInformation().trimEnd())
     return 0
   }
-  parseCommandLine(program, args)
+  // `help NAME` for a name that is no command: the same usage error as running `NAME`, with commander's suggestion.
+  parseCommandLine(program, wantsHelpOf !== undefined ? [wantsHelpOf] : args)
   return 0
 }
 

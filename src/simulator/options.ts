@@ -1,4 +1,5 @@
-import type { ServerTimeouts } from '../cli/serve/timeouts'
+import { DEFAULT_BODY_LIMIT } from '../local-server/body-limit'
+import type { ServerTimeouts } from '../local-server/timeouts'
 import { ROUTE_NAMES } from './routes'
 import type { RouteName } from './routes'
 
@@ -136,7 +137,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     rateLimit,
     faults,
     rejectDropped: options.rejectDropped ?? false,
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_BODY_LIMIT,
     maxRecords: options.maxRecords ?? Number.POSITIVE_INFINITY
   }
 }

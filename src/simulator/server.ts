@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'http'
 import type { AddressInfo } from 'net'
-import { guardRefusal, isLoopbackHost } from '../cli/serve/origins'
-import type { GuardRules } from '../cli/serve/origins'
-import { createTimedServer } from '../cli/serve/timeouts'
+import { guardRefusal, isLoopbackHost } from '../local-server/origins'
+import type { GuardRules } from '../local-server/origins'
+import { createTimedServer } from '../local-server/timeouts'
 import { APPCUES_HOSTS } from './host-route'
 import { BodyError, readBody } from './body'
 import { FaultInjector } from './faults'
@@ -87,7 +87,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, runtime: Runtim
   const record = (status: number, extra: Partial<RequestRecord> = {}) =>
     runtime.store.addRequest({ at, method, path, status, ...extra })
 
-  // The rules of `serve`: no answer to a page that reached the port through DNS rebinding or from another origin.
+  // Every local server's rules: no answer to a page that reached the port through DNS rebinding or from another origin.
   const refused = guardRefusal(req, runtime.guard)
   if (refused) {
     await send(res, appcuesError(403, refused))

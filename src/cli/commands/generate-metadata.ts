@@ -3,7 +3,7 @@ import { subcommandProgram } from '../command'
 import { parseCommandLine } from '../args'
 import { destinationDir, loadDestination } from '../load-destination'
 import { withPathOption } from './destination-options'
-import { SUMMARIES } from './summaries'
+import { SUMMARIES } from '../summaries'
 
 /** Writes metadata.json in the monorepo's format; with `check`, writes nothing and exits 1 when it is stale. */
 export async function generateMetadata(

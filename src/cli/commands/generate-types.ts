@@ -3,7 +3,7 @@ import { subcommandProgram } from '../command'
 import { parseCommandLine } from '../args'
 import { destinationDir, loadDestination } from '../load-destination'
 import { withPathOption } from './destination-options'
-import { SUMMARIES } from './summaries'
+import { SUMMARIES } from '../summaries'
 
 /** Writes every generated-types.ts; with `check`, writes nothing and lists the stale files instead. */
 export async function generateTypes(options: { check: boolean; directory?: string }, io: CommandIO): Promise<number> {

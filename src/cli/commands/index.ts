@@ -1,5 +1,5 @@
 import type { Command, CommandSummary } from '../command'
-import { SUMMARIES } from './summaries'
+import { SUMMARIES } from '../summaries'
 
 export interface CommandEntry extends CommandSummary {
   /** Loads the command's own modules only when it runs, so that every command starts fast. */

@@ -3,7 +3,7 @@ import { subcommandProgram } from '../command'
 import { helpReference, parseCommandLine, UsageError } from '../args'
 import { destinationDir } from '../load-destination'
 import { withPathOption } from './destination-options'
-import { SUMMARIES } from './summaries'
+import { SUMMARIES } from '../summaries'
 
 function portNumber(value: string): number {
   const port = Number(value)

@@ -4,9 +4,9 @@ import { subcommandProgram } from '../command'
 import { parseCommandLine, UsageError } from '../args'
 import type { ParsedArgs } from '../args'
 import type { Simulator, SimulatorOptions } from '../../simulator'
-import { numberFlag } from '../send/numbers'
-import { addSimulatorFlags, simulatorBehaviourFrom } from '../send/simulator-flags'
-import { SUMMARIES } from './summaries'
+import { numberFlag } from '../number-flags'
+import { addSimulatorFlags, simulatorBehaviourFrom } from '../simulator-flags'
+import { SUMMARIES } from '../summaries'
 
 const DEFAULT_PORT = 4567
 

@@ -3,7 +3,7 @@ import { subcommandProgram } from '../command'
 import { parseCommandLine } from '../args'
 import { destinationDir } from '../load-destination'
 import { withPathOption } from './destination-options'
-import { SUMMARIES } from './summaries'
+import { SUMMARIES } from '../summaries'
 
 /** Prints every finding; resolves to 1 when there is an error (warnings alone exit 0). */
 export async function validate(options: { directory: string; json: boolean }, io: CommandIO): Promise<number> {

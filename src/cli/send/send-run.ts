@@ -1,28 +1,29 @@
 import { Destination } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../../destinations/appcues'
-import { Batcher, matcher } from './batcher'
-import type { Unsent } from './batcher'
-import { Checkpoint } from './checkpoint'
-import type { DeadLetterFile } from './dead-letter'
-import { Deliverer } from './deliver'
-import type { DeliveryUnit } from './deliver'
-import { parseLine } from './events'
-import { CallJournal, InFlightLimit, newUnitContext, RequestInstrument } from './instrument'
-import type { UnitContext } from './instrument'
-import type { RawLine } from './line-reader'
+import { Batcher } from './batch/batcher'
+import type { BatchLane, Unsent } from './batch/batcher'
+import { Checkpoint } from './record/checkpoint'
+import type { DeadLetterFile } from './record/dead-letter'
+import { Deliverer } from './deliver/deliver'
+import type { DeliveryUnit } from './deliver/deliver'
+import { parseLine } from './parse/events'
+import { CallJournal, InFlightLimit, newBatchContext, newUnitContext, RequestInstrument } from './deliver/instrument'
+import type { UnitContext } from './deliver/instrument'
+import type { RawLine } from './read/line-reader'
 import type { SendOptions } from './options'
-import type { AttemptResult } from './outcomes'
-import { checkCredentials, checkSubscriptions } from './preflight'
-import type { ProgressSink } from './progress'
-import { Progress } from './progress'
-import { RequestRateLimiter } from './rate-limiter'
-import { RecentIds } from './recent-ids'
-import { deliverWithRetries } from './retry'
-import type { FinalResult } from './retry'
-import type { Subscription } from './subscriptions'
-import type { EventOutcome } from './tally'
-import { Tally } from './tally'
+import type { AttemptResult } from './deliver/outcomes'
+import { checkCredentials, checkSubscriptions } from './deliver/preflight'
+import type { ProgressSink } from './record/progress'
+import { Progress } from './record/progress'
+import { RequestRateLimiter } from './deliver/rate-limiter'
+import { RecentIds } from './route/recent-ids'
+import { deliverWithRetries } from './deliver/retry'
+import type { FinalResult } from './deliver/retry'
+import { matcher } from './route/subscriptions'
+import type { Subscription } from './route/subscriptions'
+import type { EventOutcome } from './record/tally'
+import { Tally } from './record/tally'
 import type { Target } from './target'
 
 export interface RunOutput {
@@ -32,6 +33,12 @@ export interface RunOutput {
 
 /** A unit's final result, or: not sent, because the run stopped while its batch was still filling. */
 type LineFinal = FinalResult | Unsent
+
+/** A unit waiting for its batch, and what to do with its outcome. */
+interface QueuedUnit {
+  unit: DeliveryUnit
+  settle: (final: LineFinal) => void
+}
 
 const UNSENT_REASON = 'Not sent: the run stopped before the batch holding this event was sent.'
 
@@ -288,12 +295,12 @@ export class SendRun {
    * outcome is recorded when its last unit settles, whichever batch that unit was in.
    */
   private async consumeInBatches(lines: AsyncGenerator<RawLine>): Promise<void> {
-    const batcher = new Batcher(this.subscriptions, this.deliverer, this.checkpoint, {
+    const batcher = new Batcher<QueuedUnit>(this.subscriptions, {
       batchSize: this.options.batchSize,
-      retry: this.options.retry,
       canBatch: (subscription) => definition.actions[subscription.partnerAction]?.performBatch !== undefined,
-      onRetry: () => this.tally.retries++,
-      stopping: () => this.stopped !== undefined
+      stopping: () => this.stopped !== undefined,
+      resumedBatch: (line, index) => this.checkpoint?.resumedBatch(line, index),
+      deliver: (batch, lane, resumedId) => this.deliverBatch(batch, lane, resumedId)
     })
     const queueEvent: EventHandler = (line, event, only) => this.queueEvent(batcher, line, event, only)
     let readError: Error | undefined
@@ -322,7 +329,10 @@ export class SendRun {
   }
 
   /** The next line; when standard input stays silent with events waiting in partial batches, those are sent. */
-  private async nextLine(lines: AsyncGenerator<RawLine>, batcher: Batcher): Promise<IteratorResult<RawLine>> {
+  private async nextLine(
+    lines: AsyncGenerator<RawLine>,
+    batcher: Batcher<QueuedUnit>
+  ): Promise<IteratorResult<RawLine>> {
     const next = lines.next()
     if (this.options.input !== '-' || !batcher.hasWaiting()) return next
     let timer: NodeJS.Timeout | undefined
@@ -336,7 +346,7 @@ export class SendRun {
     return next
   }
 
-  private async queueEvent(batcher: Batcher, line: number, event: SegmentEvent, only: string | undefined) {
+  private async queueEvent(batcher: Batcher<QueuedUnit>, line: number, event: SegmentEvent, only: string | undefined) {
     const { units, deliveredBefore } = this.unitsFor(line, event, only)
     const pending: PendingLine = { line, event, units, finals: [], open: units.length, deliveredBefore }
     if (units.length === 0) {
@@ -346,6 +356,56 @@ export class SendRun {
     for (const [position, unit] of units.entries()) {
       await batcher.add({ unit, settle: (final) => this.settle(pending, position, final) })
     }
+  }
+
+  /** Delivers one batch: retryable events are sent again together, the others keep the outcome they got. */
+  private async deliverBatch(batch: QueuedUnit[], lane: BatchLane, resumedId: string | undefined): Promise<void> {
+    const settled = new Set<DeliveryUnit>()
+    const byUnit = new Map(batch.map((queued) => [queued.unit, queued]))
+    const onSettled = (unit: DeliveryUnit, result: AttemptResult) => {
+      if (result.kind === 'retry') return
+      settled.add(unit)
+      byUnit.get(unit)?.settle(result)
+    }
+    const context = newBatchContext()
+    context.journal = this.batchJournal(lane, batch, resumedId)
+    const units = batch.map((queued) => queued.unit)
+    const finals = await deliverWithRetries(
+      units,
+      (pending) =>
+        lane.batched
+          ? this.deliverer.deliverBatch(pending, context, onSettled)
+          : this.deliverer.deliverGroup(pending, onSettled),
+      this.options.retry,
+      { onRetry: () => this.tally.retries++, stopping: () => this.stopped !== undefined }
+    )
+    batch.forEach((queued, index) => {
+      if (!settled.has(queued.unit)) queued.settle(finals[index])
+    })
+  }
+
+  /**
+   * With a checkpoint, a batch records its lines as it starts and each call as it is answered, so that a resumed run
+   * re-forms it and does not send an answered call again.
+   */
+  private batchJournal(lane: BatchLane, batch: QueuedUnit[], resumedId: string | undefined): CallJournal | undefined {
+    const { checkpoint } = this
+    if (!checkpoint || !lane.batched) return undefined
+    const id =
+      resumedId ??
+      checkpoint.startBatch(
+        lane.index,
+        batch.map((queued) => queued.unit.line)
+      )
+    const earlier = [
+      ...checkpoint.answeredCalls(id),
+      ...batch.flatMap((queued) => checkpoint.answeredCalls(Checkpoint.unitScope(queued.unit.line, lane.index)))
+    ]
+    return new CallJournal(
+      earlier,
+      (fingerprint) => checkpoint.markCall(id, fingerprint),
+      (fingerprint) => checkpoint.unmarkCall(id, fingerprint)
+    )
   }
 
   /** One unit of a pending line has its final result; the line is finished with its last unit. */

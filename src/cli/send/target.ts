@@ -2,7 +2,7 @@ import type { JSONObject } from '@segment/actions-core'
 import { UsageError } from '../args'
 import { startSimulator } from '../../simulator'
 import type { Simulator, SimulatorOptions } from '../../simulator'
-import type { TargetDescription } from './summary'
+import type { TargetDescription } from './record/summary'
 
 /** Where events go: the in-process simulator, or Appcues with the given credentials. */
 export type TargetChoice =

@@ -8,8 +8,6 @@ export class HttpError extends Error {
   }
 }
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024
-
 /**
  * An oversized body is read to its end and thrown away, so that the client, still sending, gets its 413 answer.
  * Past this many times the limit the server stops reading: it answers 413 and closes the connection.

@@ -1,10 +1,10 @@
 import path from 'path'
 import type { CommandIO } from '../command'
-import { isLoopbackHost } from './origins'
+import { isLoopbackHost } from '../../local-server/origins'
 import { apiRoutes } from './api-routes'
 import { startServer } from './server'
 import type { RunningServer, ServeRoute } from './server'
-import type { ServerTimeouts } from './timeouts'
+import type { ServerTimeouts } from '../../local-server/timeouts'
 import { watchedDestination } from './source'
 import type { DestinationSource, SourceOptions } from './source'
 

@@ -1,5 +1,5 @@
 import fs from 'fs'
-import { UsageError } from '../args'
+import { UsageError } from '../../args'
 
 export interface CheckpointLock {
   release: () => void

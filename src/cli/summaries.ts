@@ -1,4 +1,4 @@
-import type { CommandSummary } from '../command'
+import type { CommandSummary } from './command'
 
 type CommandKey = 'generateTypes' | 'generateMetadata' | 'validate' | 'serve' | 'send' | 'simulator'
 

@@ -1,14 +1,5 @@
 import type { IncomingMessage } from 'http'
 
-/** Web origins allowed to call the server from a browser: Segment's Actions Tester (as Segment's serve allows). */
-export const ALLOWED_ORIGINS = [
-  'https://app.segment.com',
-  'https://eu1.app.segment.com',
-  'https://app.segment.build',
-  'https://eu1.app.segment.build',
-  'http://localhost:8000'
-]
-
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -28,6 +19,8 @@ export interface GuardRules {
   loopbackOnly: boolean
   /** Web origins other than the server's own that may call it from a browser. */
   allowedOrigins: string[]
+  /** Who the allowed origins are, as a refusal names them. */
+  allowedOriginsName?: string
   /** Host names accepted besides the loopback ones. */
   extraHosts?: string[]
 }
@@ -41,26 +34,8 @@ export function guardRefusal(request: IncomingMessage, rules: GuardRules): strin
   }
   const origin = request.headers.origin
   if (origin !== undefined && !rules.allowedOrigins.includes(origin) && origin !== `http://${host}`) {
-    return `Requests from the web page origin ${origin} are refused; only pages served by this server${
-      rules.allowedOrigins.length > 0 ? " and Segment's Actions Tester" : ''
-    } may call it.`
+    const callers = `pages served by this server${rules.allowedOriginsName ? ` and ${rules.allowedOriginsName}` : ''}`
+    return `Requests from the web page origin ${origin} are refused; only ${callers} may call it.`
   }
   return undefined
-}
-
-/** serve's rules: loopback Host names (when listening on loopback), Segment's Actions Tester and its own pages. */
-export function refusal(request: IncomingMessage, loopbackOnly: boolean): string | undefined {
-  return guardRefusal(request, { loopbackOnly, allowedOrigins: ALLOWED_ORIGINS })
-}
-
-/** CORS headers for an allowed cross-origin caller (never a wildcard). */
-export function corsHeaders(request: IncomingMessage): Record<string, string> {
-  const origin = request.headers.origin
-  if (origin === undefined || !ALLOWED_ORIGINS.includes(origin)) return {}
-  return {
-    'access-control-allow-origin': origin,
-    'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': 'content-type',
-    vary: 'Origin'
-  }
 }

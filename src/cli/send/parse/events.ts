@@ -1,6 +1,6 @@
 import type { SegmentEvent } from '@segment/actions-core'
-import { eventShapeProblem, isObject, MAX_EVENT_DEPTH, nestedDeeperThan } from '../event-shape'
-import type { RawLine } from './line-reader'
+import { eventShapeProblem, isObject, MAX_EVENT_DEPTH, nestedDeeperThan } from '../../event-shape'
+import type { RawLine } from '../read/line-reader'
 
 export type ParsedLine =
   | { kind: 'blank'; line: number }

@@ -1,12 +1,12 @@
-import type { Settings } from '../../destinations/appcues/generated-types'
+import type { Settings } from '../../../destinations/appcues/generated-types'
 import type { Destination, JSONObject } from '@segment/actions-core'
-import { UsageError } from '../args'
+import { UsageError } from '../../args'
 import { isRetryableStatus } from './classify'
 import type { RequestInstrument } from './instrument'
 import { newUnitContext } from './instrument'
 import type { RetryPolicy } from './retry'
 import { backoffMs } from './retry'
-import type { Subscription } from './subscriptions'
+import type { Subscription } from '../route/subscriptions'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const PROBE_ACTION = '__appcues_send_probe__'

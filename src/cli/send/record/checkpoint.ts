@@ -1,5 +1,5 @@
 import fs from 'fs'
-import { UsageError } from '../args'
+import { UsageError } from '../../args'
 
 /** What a checkpoint belongs to; resuming with another input or other subscriptions is refused. */
 export interface CheckpointIdentity {

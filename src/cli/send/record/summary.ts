@@ -1,4 +1,4 @@
-import type { SimulatorCounts } from '../../simulator'
+import type { SimulatorCounts } from '../../../simulator'
 import type { ReasonCount, Tally } from './tally'
 
 export interface TargetDescription {

@@ -1,10 +1,10 @@
-import type { Settings } from '../../destinations/appcues/generated-types'
+import type { Settings } from '../../../destinations/appcues/generated-types'
 import type { Destination, JSONObject, SegmentEvent } from '@segment/actions-core'
 import { classifyEntry, classifyError } from './classify'
 import type { RequestInstrument, UnitContext } from './instrument'
 import type { AttemptResult } from './outcomes'
-import type { Subscription } from './subscriptions'
-import { toCoreSubscription } from './subscriptions'
+import type { Subscription } from '../route/subscriptions'
+import { toCoreSubscription } from '../route/subscriptions'
 
 /** One event through one subscription: the smallest thing that is delivered, retried and checkpointed. */
 export interface DeliveryUnit {

@@ -1,7 +1,13 @@
 import fs from 'fs'
-import type { DestinationDefinition, JSONObject, Subscription as CoreSubscription } from '@segment/actions-core'
-import { UsageError } from '../args'
-import { isObject } from '../event-shape'
+import { parseFql, validate } from '@segment/destination-subscriptions'
+import type {
+  DestinationDefinition,
+  JSONObject,
+  SegmentEvent,
+  Subscription as CoreSubscription
+} from '@segment/actions-core'
+import { UsageError } from '../../args'
+import { isObject } from '../../event-shape'
 
 /** One subscription as Segment stores it: an FQL filter, the action it triggers and that action's mapping. */
 export interface Subscription {
@@ -91,6 +97,14 @@ export function loadMappingFile(file: string, definition: AnyDefinition): Subscr
 /** The shape actions-core reads from `settings.subscriptions`. */
 export function toCoreSubscription(subscription: Subscription): CoreSubscription {
   return { subscribe: subscription.subscribe, partnerAction: subscription.partnerAction, mapping: subscription.mapping }
+}
+
+/** The subscription's filter, as actions-core applies it before a batch reaches the action. */
+export function matcher(subscription: Subscription): (event: SegmentEvent) => boolean {
+  const parsed = parseFql(subscription.subscribe)
+  // An unparsable filter is refused before sending starts; should one get here, actions-core reports it per event.
+  if ('error' in parsed) return () => true
+  return (event) => validate(parsed, event)
 }
 
 /** A short stable fingerprint, so that a checkpoint is not resumed with other subscriptions. */

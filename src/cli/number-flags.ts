@@ -1,4 +1,4 @@
-import { UsageError } from '../args'
+import { UsageError } from './args'
 
 /** Parses a flag value as a number within bounds, or throws a UsageError that names the flag and the fix. */
 export function numberFlag(

@@ -1,12 +1,6 @@
-import { parseFql, validate } from '@segment/destination-subscriptions'
 import type { SegmentEvent } from '@segment/actions-core'
-import { Checkpoint } from './checkpoint'
-import type { Deliverer, DeliveryUnit } from './deliver'
-import { CallJournal, newBatchContext } from './instrument'
-import type { AttemptResult } from './outcomes'
-import { deliverWithRetries } from './retry'
-import type { FinalResult, RetryPolicy } from './retry'
-import type { Subscription } from './subscriptions'
+import { matcher } from '../route/subscriptions'
+import type { Subscription } from '../route/subscriptions'
 
 /** A unit that was never sent, because the run stopped while its batch was still filling. */
 export interface Unsent {
@@ -14,32 +8,42 @@ export interface Unsent {
   reason: string
 }
 
-/** A unit waiting for its batch, and what to do with its outcome. */
-export interface QueuedUnit {
-  unit: DeliveryUnit
-  settle: (final: FinalResult | Unsent) => void
+/**
+ * A unit waiting for its batch (one event through one subscription, the subscription given by its position in the
+ * run's list), and what to do with its outcome: the batcher itself settles it as skipped when the subscription's
+ * filter does not match the event.
+ */
+export interface Queued {
+  unit: { line: number; event: SegmentEvent; index: number }
+  settle: (final: { kind: 'skipped' }) => void
 }
 
-export interface BatcherOptions {
-  batchSize: number
-  retry: RetryPolicy
-  /** Whether the subscription's action has a `performBatch`. */
-  canBatch: (subscription: Subscription) => boolean
-  onRetry: () => void
-  stopping: () => boolean
-}
-
-/** One subscription's queue: the events that matched its filter, sent in batches, one batch at a time. */
-interface Lane {
+/** Which subscription a batch belongs to, and whether it goes through the action's `performBatch`. */
+export interface BatchLane {
   /** The subscription's position in the run's list (the checkpoint records it). */
   index: number
   /** Through `onBatch` and the action's `performBatch`; otherwise each event through `onEvent`. */
   batched: boolean
+}
+
+export interface BatcherOptions<Q extends Queued> {
+  batchSize: number
+  /** Whether the subscription's action has a `performBatch`. */
+  canBatch: (subscription: Subscription) => boolean
+  stopping: () => boolean
+  /** The batch that an interrupted run had started with this line of this subscription, if any. */
+  resumedBatch: (line: number, index: number) => { id: string; lines: number[] } | undefined
+  /** Delivers one batch (with its retries); resolves once every unit of it has settled. */
+  deliver: (batch: Q[], lane: BatchLane, resumedId: string | undefined) => Promise<void>
+}
+
+/** One subscription's queue: the events that matched its filter, sent in batches, one batch at a time. */
+interface Lane<Q> extends BatchLane {
   size: number
   matches: (event: SegmentEvent) => boolean
-  waiting: QueuedUnit[]
+  waiting: Q[]
   /** Units of batches an interrupted run had started, by batch id: they are sent again as the same batch. */
-  resumed: Map<string, { lastLine: number; waiting: QueuedUnit[] }>
+  resumed: Map<string, { lastLine: number; waiting: Q[] }>
   running: Promise<void>
 }
 
@@ -55,31 +59,18 @@ function mappingBatchSize(subscription: Subscription): number | undefined {
   return typeof size === 'number' && size >= 1 ? Math.floor(size) : undefined
 }
 
-/** The subscription's filter, as actions-core applies it before a batch reaches the action. */
-export function matcher(subscription: Subscription): (event: SegmentEvent) => boolean {
-  const parsed = parseFql(subscription.subscribe)
-  // An unparsable filter is refused before sending starts; should one get here, actions-core reports it per event.
-  if ('error' in parsed) return () => true
-  return (event) => validate(parsed, event)
-}
-
 /**
- * Groups the units of each subscription into batches and delivers each batch with its retries. A subscription has
+ * Groups the units of each subscription into batches and hands each batch to `deliver`. A subscription has
  * at most one batch in flight: profile updates of one user thus reach Appcues in input order, and what is in flight
  * stays small. Batches fill up as the input is read; a partial batch is sent when the input ends, when it falls too
  * far behind, or when asked (`flushAll`, for example while standard input is idle).
  */
-export class Batcher {
-  private readonly lanes: Lane[]
+export class Batcher<Q extends Queued> {
+  private readonly lanes: Lane<Q>[]
   private readonly maxLag: number
   private failure?: Error
 
-  constructor(
-    subscriptions: Subscription[],
-    private readonly deliverer: Deliverer,
-    private readonly checkpoint: Checkpoint | undefined,
-    private readonly options: BatcherOptions
-  ) {
+  constructor(subscriptions: Subscription[], private readonly options: BatcherOptions<Q>) {
     this.lanes = subscriptions.map((subscription, index) => {
       const batched = options.canBatch(subscription) && subscription.mapping.enable_batching !== false
       return {
@@ -96,14 +87,14 @@ export class Batcher {
   }
 
   /** Queues a unit (or settles it as skipped when its subscription's filter does not match the event). */
-  async add(queued: QueuedUnit): Promise<void> {
+  async add(queued: Q): Promise<void> {
     const lane = this.lanes[queued.unit.index]
     if (!lane.matches(queued.unit.event)) {
       queued.settle({ kind: 'skipped' })
       return
     }
     // A unit of a batch that an interrupted run had started goes back into that batch.
-    const resumed = lane.batched ? this.checkpoint?.resumedBatch(queued.unit.line, lane.index) : undefined
+    const resumed = lane.batched ? this.options.resumedBatch(queued.unit.line, lane.index) : undefined
     if (resumed) {
       const group = lane.resumed.get(resumed.id) ?? { lastLine: Math.max(...resumed.lines), waiting: [] }
       group.waiting.push(queued)
@@ -135,7 +126,7 @@ export class Batcher {
   }
 
   /** Waits for the batches in flight; then returns the units that were never sent (the run stopped first). */
-  async drain(): Promise<QueuedUnit[]> {
+  async drain(): Promise<Q[]> {
     await Promise.all(this.lanes.map((lane) => lane.running))
     if (this.failure) throw this.failure
     return this.lanes.flatMap((lane) => [
@@ -148,11 +139,11 @@ export class Batcher {
    * Starts the lane's next batch (or the resumed batch `resumedId`) once its previous one has finished; nothing new
    * starts once the run stops.
    */
-  private async dispatch(lane: Lane, resumedId?: string): Promise<void> {
+  private async dispatch(lane: Lane<Q>, resumedId?: string): Promise<void> {
     await lane.running
     if (this.failure) throw this.failure
     if (this.options.stopping()) return
-    let batch: QueuedUnit[]
+    let batch: Q[]
     if (resumedId === undefined) {
       batch = lane.waiting.splice(0, lane.size)
     } else {
@@ -160,58 +151,9 @@ export class Batcher {
       lane.resumed.delete(resumedId)
     }
     if (batch.length === 0) return
-    lane.running = this.run(lane, batch, resumedId).catch((error: Error) => {
+    const { index, batched } = lane
+    lane.running = this.options.deliver(batch, { index, batched }, resumedId).catch((error: Error) => {
       this.failure ??= error
-    })
-  }
-
-  /**
-   * With a checkpoint, a batch records its lines as it starts and each call as it is answered, so that a resumed run
-   * re-forms it and does not send an answered call again.
-   */
-  private journalFor(lane: Lane, batch: QueuedUnit[], resumedId: string | undefined): CallJournal | undefined {
-    const { checkpoint } = this
-    if (!checkpoint || !lane.batched) return undefined
-    const id =
-      resumedId ??
-      checkpoint.startBatch(
-        lane.index,
-        batch.map((queued) => queued.unit.line)
-      )
-    const earlier = [
-      ...checkpoint.answeredCalls(id),
-      ...batch.flatMap((queued) => checkpoint.answeredCalls(Checkpoint.unitScope(queued.unit.line, lane.index)))
-    ]
-    return new CallJournal(
-      earlier,
-      (fingerprint) => checkpoint.markCall(id, fingerprint),
-      (fingerprint) => checkpoint.unmarkCall(id, fingerprint)
-    )
-  }
-
-  /** Delivers one batch: retryable events are sent again together, the others keep the outcome they got. */
-  private async run(lane: Lane, batch: QueuedUnit[], resumedId?: string): Promise<void> {
-    const settled = new Set<DeliveryUnit>()
-    const byUnit = new Map(batch.map((queued) => [queued.unit, queued]))
-    const onSettled = (unit: DeliveryUnit, result: AttemptResult) => {
-      if (result.kind === 'retry') return
-      settled.add(unit)
-      byUnit.get(unit)?.settle(result)
-    }
-    const context = newBatchContext()
-    context.journal = this.journalFor(lane, batch, resumedId)
-    const units = batch.map((queued) => queued.unit)
-    const finals = await deliverWithRetries(
-      units,
-      (pending) =>
-        lane.batched
-          ? this.deliverer.deliverBatch(pending, context, onSettled)
-          : this.deliverer.deliverGroup(pending, onSettled),
-      this.options.retry,
-      { onRetry: this.options.onRetry, stopping: this.options.stopping }
-    )
-    batch.forEach((queued, index) => {
-      if (!settled.has(queued.unit)) queued.settle(finals[index])
     })
   }
 }

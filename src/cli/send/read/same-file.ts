@@ -1,6 +1,6 @@
 import fs from 'fs'
 import path from 'path'
-import { UsageError } from '../args'
+import { UsageError } from '../../args'
 
 /** The file's real path (through symbolic links), or, for a file not there yet, its folder's real path and name. */
 function realPath(file: string): string {

@@ -1,10 +1,10 @@
 import type { Command as Program } from 'commander'
-import type { ParsedArgs } from '../args'
-import type { FaultOptions, SimulatorOptions } from '../../simulator'
-import { UsageError } from '../args'
-import { ROUTE_NAMES } from '../../simulator/routes'
-import type { RouteName } from '../../simulator/routes'
-import { numberFlag, rangeFlag, statusRatesFlag } from './numbers'
+import type { ParsedArgs } from './args'
+import type { FaultOptions, SimulatorOptions } from '../simulator'
+import { UsageError } from './args'
+import { ROUTE_NAMES } from '../simulator/routes'
+import type { RouteName } from '../simulator/routes'
+import { numberFlag, rangeFlag, statusRatesFlag } from './number-flags'
 
 function routesFlag(flag: string, value: string): RouteName[] {
   const routes = value.split(',').map((route) => route.trim())

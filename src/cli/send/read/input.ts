@@ -1,7 +1,7 @@
 import fs from 'fs'
 import path from 'path'
 import type { Readable } from 'stream'
-import { UsageError } from '../args'
+import { UsageError } from '../../args'
 
 export interface Input {
   /** Opens the stream; called only when reading starts, so that nothing is left open if the run fails before. */
