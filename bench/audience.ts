@@ -1,7 +1,7 @@
 import { Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent, Subscription } from '@segment/actions-core'
 import destination from '../src/destinations/appcues'
-import { startSimulator } from '../src/simulator'
+import { routeAppcuesHostsTo, startSimulator } from '../src/simulator'
 import { seededRandom } from '../src/simulator/random'
 import { QUICK } from './lib/config'
 import { startCountingProxy } from './lib/counting-proxy'
@@ -104,7 +104,8 @@ export async function measureAudience(): Promise<AudienceRow[]> {
   const simulator = await startSimulator({ rateLimit: 0 })
   const proxy = await startCountingProxy(simulator.url)
   const { accountId, apiKey, apiSecret } = simulator.credentials
-  const settings = { accountId, apiKey, apiSecret, region: 'US', endpoint: proxy.url }
+  const settings = { accountId, apiKey, apiSecret, region: 'US' }
+  const restoreRoute = routeAppcuesHostsTo(proxy.url)
   const all = changes()
   const engage = all.map(engageTrack)
   const traits = all.map(traitIdentify)
@@ -136,6 +137,7 @@ export async function measureAudience(): Promise<AudienceRow[]> {
       await measure('syncAudience, batches of 1,000', proxy, reset, settings, engage, sync, 1000)
     ]
   } finally {
+    restoreRoute()
     await proxy.close()
     await simulator.close()
   }

@@ -4,6 +4,7 @@ import destination from '../src/destinations/appcues'
 import type { Settings } from '../src/destinations/appcues/generated-types'
 import { QUICK, SIZES } from './lib/config'
 import { markdownTable, median, round } from './lib/format'
+import { routeAppcuesHostsTo } from '../src/simulator'
 import { startSimulatorProcess } from './lib/processes'
 import { mixedStream } from './lib/stream'
 import { legacySendSubscriptions, presetSubscriptions } from './lib/subscriptions'
@@ -23,7 +24,7 @@ const floorAction: ActionDefinition<Settings, { userId: string }> = {
   },
   perform: (request, { payload, settings }) =>
     request(
-      `${settings.endpoint ?? ''}/v2/accounts/${settings.accountId}/users/${encodeURIComponent(payload.userId)}/events`,
+      `https://api.appcues.com/v2/accounts/${settings.accountId}/users/${encodeURIComponent(payload.userId)}/events`,
       { method: 'post', json: { name: 'Floor', timestamp: '2026-01-01T00:00:00.000Z' } }
     )
 }
@@ -162,7 +163,8 @@ export async function measureOverhead(): Promise<OverheadData> {
   const definition = { ...destination, actions: { ...destination.actions, benchFloor: floorAction } }
   const engine = new Destination<JSONObject>(definition as never)
   const { accountId, apiKey, apiSecret, legacyApiKey } = simulator.credentials
-  const settings = { accountId, apiKey, apiSecret, legacyApiKey, region: 'US', endpoint: simulator.url }
+  const settings = { accountId, apiKey, apiSecret, legacyApiKey, region: 'US' }
+  const restoreRoute = routeAppcuesHostsTo(simulator.url)
   const all = cases()
   const floorCase = all[all.length - 1]
   const ours = all.slice(0, -1)
@@ -188,6 +190,7 @@ export async function measureOverhead(): Promise<OverheadData> {
       }
     }
   } finally {
+    restoreRoute()
     await simulator.close()
   }
   const rows = all.map((item): OverheadRow => {

@@ -1,7 +1,7 @@
 import { Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent, Subscription } from '@segment/actions-core'
 import destination from '../src/destinations/appcues'
-import { startSimulator } from '../src/simulator'
+import { routeAppcuesHostsTo, startSimulator } from '../src/simulator'
 import { startCountingProxy } from './lib/counting-proxy'
 import type { CountingProxy } from './lib/counting-proxy'
 import { mixedStream, STREAM_MIX } from './lib/stream'
@@ -81,7 +81,8 @@ export async function measureRequests(count = 5000, batchSizes = [100, 1000]): P
   const simulator = await startSimulator({ rateLimit: 0 })
   const proxy = await startCountingProxy(simulator.url)
   const { accountId, apiKey, apiSecret, legacyApiKey } = simulator.credentials
-  const settings = { accountId, apiKey, apiSecret, legacyApiKey, region: 'US', endpoint: proxy.url }
+  const settings = { accountId, apiKey, apiSecret, legacyApiKey, region: 'US' }
+  const restoreRoute = routeAppcuesHostsTo(proxy.url)
   const events = mixedStream(count)
   try {
     return [
@@ -103,6 +104,7 @@ export async function measureRequests(count = 5000, batchSizes = [100, 1000]): P
       ))
     ]
   } finally {
+    restoreRoute()
     await proxy.close()
     await simulator.close()
   }

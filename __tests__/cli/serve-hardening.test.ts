@@ -7,7 +7,8 @@ import { createPlayground } from '../../src/cli/serve/playground'
 import type { Playground } from '../../src/cli/serve/playground'
 import { MAX_SETTINGS_KEYS, Redactor } from '../../src/cli/serve/secrets'
 import { TextMatcher } from '../../src/cli/serve/text-matcher'
-import { startSimulator } from '../../src/simulator'
+import { inProcessTarget } from '../../src/cli/serve/appcues-target'
+import { startRoutedSimulator } from '../../src/simulator'
 import type { Simulator } from '../../src/simulator'
 import { captureIO } from './__helpers__/destination-copy'
 import { call } from './__helpers__/http-client'
@@ -34,9 +35,9 @@ let playground: Playground
 let output: ReturnType<typeof captureIO>
 
 beforeAll(async () => {
-  sim = await startSimulator({ rateLimit: 0, credentials: { ...ONE_LETTER, accountId: ACCOUNT_ID } })
+  sim = await startRoutedSimulator({ rateLimit: 0, credentials: { ...ONE_LETTER, accountId: ACCOUNT_ID } })
   output = captureIO()
-  playground = createPlayground({ startSimulator: () => Promise.resolve(sim) })
+  playground = createPlayground({ simulator: inProcessTarget(sim) })
   serving = await serve(
     {
       directory: DESTINATION_DIR,
@@ -55,18 +56,18 @@ afterAll(async () => {
 })
 
 describe('redaction with one-letter secrets (item 10)', () => {
-  const settings = { ...ONE_LETTER, accountId: ACCOUNT_ID, region: 'US', endpoint: '' }
+  const settings = { ...ONE_LETTER, accountId: ACCOUNT_ID, region: 'US' }
 
   it('serve redacts the credentials where they stand whole, and leaves every other letter alone', async () => {
     const answer = await call(serving.server.url, '/trackEvent', {
       body: {
         payload: trackEvent({ pasted: 's', kept: 'kiosk settings' }),
-        settings: { ...settings, endpoint: sim.url }
+        settings
       }
     })
     expect(answer.status).toBe(200)
     const [exchange] = answer.json as Array<{ request: Record<string, unknown>; response: Record<string, unknown> }>
-    expect(exchange.request.url).toBe(`${sim.url}/v2/accounts/${ACCOUNT_ID}/users/user-k/events`)
+    expect(exchange.request.url).toBe(`https://api.appcues.com/v2/accounts/${ACCOUNT_ID}/users/user-k/events`)
     expect(exchange.request.method).toBe('POST')
     expect(exchange.request.headers).toMatchObject({ authorization: '<redacted>', 'content-type': 'application/json' })
     const sent = JSON.parse(exchange.request.body as string) as { name: string; attributes: Record<string, unknown> }
@@ -91,7 +92,7 @@ describe('redaction with one-letter secrets (item 10)', () => {
           properties: { '@path': '$.properties' },
           timestamp: { '@path': '$.timestamp' }
         },
-        settings: { endpoint: sim.url, accountId: ACCOUNT_ID, region: 'US' }
+        settings: { accountId: ACCOUNT_ID, region: 'US' }
       }
     })
     expect(answer.status).toBe(200)
@@ -104,7 +105,9 @@ describe('redaction with one-letter secrets (item 10)', () => {
       target: { kind: 'simulator', where: sim.url },
       holdings: { users: [{ userId: 'user-ok', eventCount: 1 }] }
     })
-    expect(answer.json.exchanges[0].request.url).toBe(`${sim.url}/v2/accounts/${ACCOUNT_ID}/users/user-ok/events`)
+    expect(answer.json.exchanges[0].request.url).toBe(
+      `https://api.appcues.com/v2/accounts/${ACCOUNT_ID}/users/user-ok/events`
+    )
     expect(answer.json.exchanges[0].request.headers.authorization).toBe('<redacted>')
     expect(answer.text.match(/<redacted>/g)).toHaveLength(1)
   })
@@ -113,8 +116,8 @@ describe('redaction with one-letter secrets (item 10)', () => {
 describe('bounded, linear redaction (item 11)', () => {
   it(`refuses more than ${MAX_SETTINGS_KEYS} settings keys with a 400 that names the limit (the issue's 33 KB body)`, async () => {
     const many: Record<string, string> = {}
-    for (let i = 0; i < 1000; i++) many[`key${i}`] = `v${i}`.padEnd(20, 'x')
-    const body = { payload: trackEvent({ plan: 'many keys' }), settings: { ...many, endpoint: sim.url } }
+    for (let i = 0; i < 1001; i++) many[`key${i}`] = `v${i}`.padEnd(20, 'x')
+    const body = { payload: trackEvent({ plan: 'many keys' }), settings: many }
     expect(JSON.stringify(body).length).toBeGreaterThan(32_000)
     const answer = await call(serving.server.url, '/trackEvent', { body })
     expect(answer.status).toBe(400)
@@ -136,7 +139,7 @@ describe('bounded, linear redaction (item 11)', () => {
     const answer = await call(serving.server.url, '/trackEvent', {
       body: {
         payload: trackEvent(properties),
-        settings: { ...ONE_LETTER, ...extra, accountId: ACCOUNT_ID, endpoint: sim.url }
+        settings: { ...ONE_LETTER, ...extra, accountId: ACCOUNT_ID }
       }
     })
     expect(answer.status).toBe(200)

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net'
 import { DESTINATION_DIR } from '../../src/cli/load-destination'
 import { serve } from '../../src/cli/serve'
 import type { Serving } from '../../src/cli/serve'
+import { routeAppcuesHostsTo } from '../../src/simulator'
 import { captureIO } from './__helpers__/destination-copy'
 import { call } from './__helpers__/http-client'
 
@@ -28,18 +29,21 @@ async function startEchoingAppcues() {
 describe('serve with answers larger than the stream buffer', () => {
   let serving: Serving
   let appcues: Awaited<ReturnType<typeof startEchoingAppcues>>
+  let restoreRoute: () => void
 
   beforeAll(async () => {
     appcues = await startEchoingAppcues()
+    restoreRoute = routeAppcuesHostsTo(appcues.origin)
     serving = await serve({ directory: DESTINATION_DIR, host: '127.0.0.1', port: 0 }, captureIO().io)
   })
 
   afterAll(async () => {
     await serving.stop()
+    restoreRoute()
     await appcues.close()
   })
 
-  const settings = () => ({ apiKey: 'key', apiSecret: 'secret', accountId: 1, region: 'US', endpoint: appcues.origin })
+  const settings = () => ({ apiKey: 'key', apiSecret: 'secret', accountId: 1, region: 'US' })
 
   it('answers POST /identifyUser when Appcues answers with a 200 KB profile', async () => {
     const payload = { type: 'identify', userId: 'u1', traits: { plan: 'pro' } }

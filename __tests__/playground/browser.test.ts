@@ -109,13 +109,15 @@ if (!availability.run) {
       expect(await page.textContent('#field-event .default')).toBe('Default mapping: {"@path":"$.event"}')
       expect(await page.inputValue('#map-userId')).toBe('{"@path":"$.userId"}')
       expect(await page.textContent('#presets')).toContain('Preset: Track Calls')
-      // The event editor holds the track sample, and the settings point at the simulator.
+      // The event editor holds the track sample, and the page says requests go to the simulator.
       expect(JSON.parse(await page.inputValue('#event-editor'))).toMatchObject({
         type: 'track',
         event: 'Report Created'
       })
-      const simulator = await server.playground.simulator()
-      expect(await page.inputValue('#setting-endpoint')).toBe(simulator?.url)
+      expect(await page.textContent('#target-note')).toContain(
+        `Appcues simulator on this machine (${server.simulator.url})`
+      )
+      expect(await page.inputValue('#setting-accountId')).toBe(String(server.simulator.credentials.accountId))
       expect(await page.getAttribute('#setting-apiKey', 'type')).toBe('password')
       expect(await page.getAttribute('#setting-apiSecret', 'type')).toBe('password')
       expect(await page.inputValue('#setting-apiKey')).toBe('')
@@ -133,7 +135,7 @@ if (!availability.run) {
       expect(user).toContain('company_name')
       expect(user).toContain('Acme Inc.')
       expect(await page.textContent('#payload')).toContain('"Ada Lovelace"')
-      expect((await server.playground.simulator())?.state().users['user-1042']).toMatchObject({ plan: 'pro' })
+      expect(server.simulator.state().users['user-1042']).toMatchObject({ plan: 'pro' })
     })
 
     it('runs Track Event and shows the event among the user’s latest', async () => {
@@ -232,7 +234,7 @@ if (!availability.run) {
 
     it('shows a required field mapped to nothing beside that field, and sends nothing', async () => {
       await pick('trackEvent')
-      const requestsBefore = (await server.playground.simulator())?.counts().requests
+      const requestsBefore = server.simulator.counts().requests
       await setMapping('userId', '')
       await runOnPage(page)
       expect(await page.textContent('#field-error-userId')).toBe(
@@ -241,7 +243,7 @@ if (!availability.run) {
       expect(await page.isVisible('#field-error-userId')).toBe(true)
       expect(await page.getAttribute('#field-userId', 'class')).toContain('invalid')
       expect(await page.textContent('#exchanges')).toBe('None.')
-      expect((await server.playground.simulator())?.counts().requests).toBe(requestsBefore)
+      expect(server.simulator.counts().requests).toBe(requestsBefore)
     })
 
     it('shows an event name over 127 characters beside the Event Name field', async () => {
@@ -316,8 +318,8 @@ if (!availability.run) {
     })
 
     it('shows only this run’s effect after an earlier run, and offers to clear the simulator', async () => {
-      const simulator = await server.playground.simulator()
-      simulator?.reset()
+      const simulator = server.simulator
+      simulator.reset()
       await pick('trackEvent')
       await runOnPage(page)
       expect(await page.$('#earlier-runs')).toBeNull()
@@ -330,7 +332,7 @@ if (!availability.run) {
       await page.click('#earlier-runs button')
       // The status already reads "ok" from the run: wait for the reset's own message, not for the class.
       await page.waitForSelector('#status.ok:has-text("The simulator is empty again.")')
-      expect(simulator?.counts().events).toBe(0)
+      expect(simulator.counts().events).toBe(0)
     })
 
     it('shows complete JSON, and request URLs that wrap between their parts', async () => {
@@ -369,8 +371,8 @@ if (!availability.run) {
     })
 
     it('renders a result worth a screenshot: Track Event, then Identify User', async () => {
-      const simulator = await server.playground.simulator()
-      simulator?.reset()
+      const simulator = server.simulator
+      simulator.reset()
       await pick('trackEvent')
       await runOnPage(page)
       await pick('identifyUser')

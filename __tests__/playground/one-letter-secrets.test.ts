@@ -3,7 +3,8 @@ import { DESTINATION_DIR } from '../../src/cli/load-destination'
 import { serve } from '../../src/cli/serve'
 import type { Serving } from '../../src/cli/serve'
 import { createPlayground } from '../../src/cli/serve/playground'
-import { startSimulator } from '../../src/simulator'
+import { inProcessTarget } from '../../src/cli/serve/appcues-target'
+import { startRoutedSimulator } from '../../src/simulator'
 import type { Simulator } from '../../src/simulator'
 import { browserTestsRun, launchChromium, runOnPage, shownExchanges } from './__helpers__/browser'
 
@@ -21,8 +22,8 @@ describeInChromium('the playground page with the one-letter credentials of the R
   const log: string[] = []
 
   beforeAll(async () => {
-    sim = await startSimulator({ rateLimit: 0, credentials: { apiKey: 'k', apiSecret: 's', legacyApiKey: 'l' } })
-    const playground = createPlayground({ startSimulator: () => Promise.resolve(sim) })
+    sim = await startRoutedSimulator({ rateLimit: 0, credentials: { apiKey: 'k', apiSecret: 's', legacyApiKey: 'l' } })
+    const playground = createPlayground({ simulator: inProcessTarget(sim) })
     const io = { stdout: (line: string) => log.push(line), stderr: (line: string) => log.push(line) }
     serving = await serve({ directory: DESTINATION_DIR, host: '127.0.0.1', port: 0, routes: playground.routes }, io)
     browser = await launchChromium()

@@ -1,9 +1,10 @@
 import { DESTINATION_DIR } from '../../src/cli/load-destination'
 import { serve } from '../../src/cli/serve'
 import type { Serving } from '../../src/cli/serve'
+import { inProcessTarget } from '../../src/cli/serve/appcues-target'
 import { createPlayground, sampleEvents } from '../../src/cli/serve/playground'
-import type { Playground } from '../../src/cli/serve/playground'
-import { DEFAULT_CREDENTIALS } from '../../src/simulator'
+import { DEFAULT_CREDENTIALS, startRoutedSimulator } from '../../src/simulator'
+import type { Simulator } from '../../src/simulator'
 import { captureIO } from '../cli/__helpers__/destination-copy'
 import { call } from '../cli/__helpers__/http-client'
 import type { HttpAnswer, HttpCall } from '../cli/__helpers__/http-client'
@@ -34,9 +35,8 @@ const trackMapping = {
 
 describe('the playground routes of serve', () => {
   let serving: Serving
-  let playground: Playground
+  let simulator: Simulator
   let output: ReturnType<typeof captureIO>
-  let simulatorUrl: string
   const answers: HttpAnswer[] = []
 
   const request = async (path: string, options?: HttpCall) => {
@@ -49,17 +49,17 @@ describe('the playground routes of serve', () => {
 
   beforeAll(async () => {
     output = captureIO()
-    playground = createPlayground({ bodyLimit: 64 * 1024 })
+    simulator = await startRoutedSimulator()
+    const playground = createPlayground({ simulator: inProcessTarget(simulator), bodyLimit: 64 * 1024 })
     serving = await serve(
       { directory: DESTINATION_DIR, host: '127.0.0.1', port: 0, routes: playground.routes },
       output.io
     )
-    simulatorUrl = (await playground.simulator())?.url ?? ''
   })
 
   afterAll(async () => {
     await serving.stop()
-    await playground.close()
+    await simulator.close()
     // The simulator's credentials are filled in on the server: no answer or log line ever carries them.
     const everything = [...answers.map((answer) => answer.text + JSON.stringify(answer.headers)), output.all()].join(
       '\n'
@@ -96,9 +96,13 @@ describe('the playground routes of serve', () => {
     const setup = await request('/playground/setup')
     expect(setup.status).toBe(200)
     expect(setup.json.name).toBe('Appcues (Actions)')
-    expect(setup.json.simulator).toEqual({ url: simulatorUrl, accountId: DEFAULT_CREDENTIALS.accountId })
-    const endpoint = setup.json.settings.find((setting: { key: string }) => setting.key === 'endpoint')
-    expect(endpoint.value).toBe(simulatorUrl)
+    expect(setup.json.simulator).toEqual({
+      url: simulator.url,
+      accountId: DEFAULT_CREDENTIALS.accountId,
+      holdings: true
+    })
+    const accountId = setup.json.settings.find((setting: { key: string }) => setting.key === 'accountId')
+    expect(accountId.value).toBe(DEFAULT_CREDENTIALS.accountId)
     expect(setup.headers['cache-control']).toBe('no-store')
   })
 
@@ -108,10 +112,17 @@ describe('the playground routes of serve', () => {
       action: 'trackEvent',
       event: samples.track,
       mapping: trackMapping,
-      settings: { accountId: DEFAULT_CREDENTIALS.accountId, region: 'US', endpoint: simulatorUrl }
+      settings: { region: 'US' }
     })
     expect(answer.status).toBe(200)
-    expect(answer.json).toMatchObject({ ok: true, payloadValidated: true, target: { kind: 'simulator' } })
+    expect(answer.json).toMatchObject({
+      ok: true,
+      payloadValidated: true,
+      target: { kind: 'simulator', where: simulator.url }
+    })
+    expect(answer.json.exchanges[0].request.url).toBe(
+      `https://api.appcues.com/v2/accounts/${DEFAULT_CREDENTIALS.accountId}/users/user-1042/events`
+    )
     expect(answer.json.exchanges[0].request.headers.authorization).toBe('<redacted>')
     expect(answer.json.holdings.users[0]).toMatchObject({ userId: 'user-1042', eventCount: 1 })
     expect(output.out).toContainEqual(expect.stringMatching(/^200 POST \/playground\/run - \d+ms$/))
@@ -123,7 +134,7 @@ describe('the playground routes of serve', () => {
       action: 'trackEvent',
       event: { ...samples.track, properties: { pasted: TYPED_SECRET, encoded: encodeURIComponent(TYPED_SECRET) } },
       mapping: trackMapping,
-      settings: { apiKey: TYPED_KEY, apiSecret: TYPED_SECRET, accountId: 10001, region: 'US', endpoint: simulatorUrl }
+      settings: { apiKey: TYPED_KEY, apiSecret: TYPED_SECRET, accountId: 10001, region: 'US' }
     })
     expect(answer.json.ok).toBe(false)
     expect(answer.json.error.statusCode).toBe(401)
@@ -134,7 +145,7 @@ describe('the playground routes of serve', () => {
   it('POST /playground/reset empties the simulator', async () => {
     const answer = await request('/playground/reset', { method: 'POST', body: {} })
     expect(answer.status).toBe(200)
-    expect((await playground.simulator())?.counts().events).toBe(0)
+    expect(simulator.counts().events).toBe(0)
   })
 
   describe('requests it refuses', () => {
@@ -183,25 +194,31 @@ describe('the playground routes of serve', () => {
   })
 })
 
-describe('the playground without a simulator', () => {
-  it('says why the simulator is missing and leaves the endpoint empty', async () => {
+describe('the playground when serve sends to Appcues (--no-simulator)', () => {
+  it('names no simulator, fills no credential, runs to Appcues and has nothing to clear', async () => {
     const output = captureIO()
-    const playground = createPlayground({ startSimulator: () => Promise.reject(new Error('no ports left')) })
+    const playground = createPlayground()
     const serving = await serve(
       { directory: DESTINATION_DIR, host: '127.0.0.1', port: 0, routes: playground.routes },
       output.io
     )
     try {
       const setup = await call(serving.server.url, '/playground/setup')
-      expect(setup.json.simulatorProblem).toBe('The Appcues simulator could not start: no ports left')
       expect(setup.json.simulator).toBeUndefined()
-      const endpoint = setup.json.settings.find((setting: { key: string }) => setting.key === 'endpoint')
-      expect(endpoint.value).toBeUndefined()
+      const accountId = setup.json.settings.find((setting: { key: string }) => setting.key === 'accountId')
+      expect(accountId.value).toBeUndefined()
+      // No credential is filled in from a simulator: each required setting left empty is named, and nothing is sent.
+      const answer = await call(serving.server.url, '/playground/run', {
+        body: { kind: 'action', action: 'trackEvent', event: samples.track, mapping: trackMapping, settings: {} }
+      })
+      expect(answer.json.target).toEqual({ kind: 'appcues', where: 'Appcues the selected region' })
+      expect(Object.keys(answer.json.settingsErrors).sort()).toEqual(['accountId', 'apiKey', 'apiSecret', 'region'])
+      expect(answer.json.exchanges).toEqual([])
       const reset = await call(serving.server.url, '/playground/reset', { method: 'POST', body: {} })
-      expect(reset.status).toBe(503)
+      expect(reset.status).toBe(409)
+      expect(reset.json.error).toMatch(/--no-simulator/)
     } finally {
       await serving.stop()
-      await playground.close()
     }
   })
 })

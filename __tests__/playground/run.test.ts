@@ -9,8 +9,9 @@ import {
   sampleEvents,
   settingsProblems
 } from '../../src/cli/serve/playground'
-import type { PlaygroundSimulator } from '../../src/cli/serve/playground'
-import { startSimulator } from '../../src/simulator'
+import type { SimulatorTarget } from '../../src/cli/serve/playground'
+import { inProcessTarget } from '../../src/cli/serve/appcues-target'
+import { startRoutedSimulator } from '../../src/simulator'
 import type { Simulator } from '../../src/simulator'
 
 const { definition } = loadDestination()
@@ -78,7 +79,7 @@ describe('settingsProblems', () => {
   it('reports each setting’s problem under its key, in plain words', () => {
     const problems = settingsProblems(definition, { accountId: 'abc', region: 'APAC', apiSecret: 's' })
     expect(problems).toEqual({
-      apiKey: expect.stringMatching(/^API Key is required\. Enter it, or set the Endpoint Override/),
+      apiKey: 'API Key is required. Enter it in the settings.',
       accountId: 'Account ID must be a number but it was a string.',
       region: 'Region must be one of: "US" or "EU".'
     })
@@ -115,12 +116,12 @@ describe('parseRunRequest', () => {
 
 describe('runPlayground against the simulator', () => {
   let simulator: Simulator
-  let target: PlaygroundSimulator
-  const settings = () => ({ accountId: 10001, region: 'US', endpoint: simulator.url })
+  let target: SimulatorTarget
+  const settings = () => ({ accountId: 10001, region: 'US' })
 
   beforeAll(async () => {
-    simulator = await startSimulator({ rateLimit: 0 })
-    target = { url: simulator.url, credentials: simulator.credentials, state: () => simulator.state() }
+    simulator = await startRoutedSimulator({ rateLimit: 0 })
+    target = inProcessTarget(simulator)
   })
 
   afterAll(() => simulator.close())
@@ -166,7 +167,7 @@ describe('runPlayground against the simulator', () => {
     expect(result.exchanges).toHaveLength(1)
     expect(result.exchanges[0].request).toMatchObject({
       method: 'POST',
-      url: `${simulator.url}/v2/accounts/10001/users/user-1042/events`,
+      url: 'https://api.appcues.com/v2/accounts/10001/users/user-1042/events',
       headers: expect.objectContaining({ authorization: '<redacted>' })
     })
     expect(result.exchanges[0].response.statusCode).toBe(202)
@@ -300,7 +301,7 @@ describe('runPlayground against the simulator', () => {
     )
     expect(result).toMatchObject({ ok: true, payload: null })
     expect(result.exchanges.map((exchange) => [exchange.request.method, exchange.request.url])).toEqual([
-      ['POST', `${simulator.url}/v1/gdpr/delete`]
+      ['POST', 'https://api.appcues.com/v1/gdpr/delete']
     ])
     expect(JSON.parse(result.exchanges[0].request.body)).toEqual({
       users: ['user-1042', '7f3c9a52-2b1e-4c8d-9e0f-5a6b7c8d9e01']
@@ -311,30 +312,20 @@ describe('runPlayground against the simulator', () => {
     ])
   })
 
-  it('sends elsewhere without the simulator’s credentials, and shows no holdings', async () => {
-    const scope = nock('https://appcues-proxy.example.com')
+  it('without a simulator, sends to Appcues with the credentials entered, and shows no holdings', async () => {
+    const scope = nock('https://api.appcues.com')
       .post('/v2/accounts/77/users/user-1042/events')
       .basicAuth({ user: 'my-key', pass: 'my-secret' })
       .reply(202, {})
-    const result = await runPlayground(
-      definition,
-      {
-        kind: 'action',
-        action: 'trackEvent',
-        event: samples.track,
-        mapping: defaults('trackEvent'),
-        settings: {
-          accountId: 77,
-          region: 'US',
-          apiKey: 'my-key',
-          apiSecret: 'my-secret',
-          endpoint: 'https://appcues-proxy.example.com'
-        }
-      },
-      target
-    )
+    const result = await runPlayground(definition, {
+      kind: 'action',
+      action: 'trackEvent',
+      event: samples.track,
+      mapping: defaults('trackEvent'),
+      settings: { accountId: 77, region: 'US', apiKey: 'my-key', apiSecret: 'my-secret' }
+    })
     expect(scope.isDone()).toBe(true)
-    expect(result).toMatchObject({ ok: true, target: { kind: 'endpoint', where: 'https://appcues-proxy.example.com' } })
+    expect(result).toMatchObject({ ok: true, target: { kind: 'appcues', where: 'Appcues US' } })
     expect(result.holdings).toBeUndefined()
   })
 })

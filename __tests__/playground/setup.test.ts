@@ -27,7 +27,6 @@ describe('settingsView (the settings form)', () => {
       expect(byKey[key]).toMatchObject({ secret: true, placeholder: 'Empty: the simulator’s credential is used.' })
       expect(byKey[key].value).toBeUndefined()
     }
-    expect(byKey.endpoint).toMatchObject({ secret: false, value: simulator.url })
     expect(byKey.accountId).toMatchObject({ secret: false, value: DEFAULT_CREDENTIALS.accountId, type: 'number' })
     expect(byKey.region).toMatchObject({
       value: 'US',
@@ -37,18 +36,17 @@ describe('settingsView (the settings form)', () => {
     expect(JSON.stringify(view)).not.toContain(DEFAULT_CREDENTIALS.apiSecret)
   })
 
-  it('leaves the endpoint and the account empty when there is no simulator', () => {
+  it('leaves the account empty when there is no simulator', () => {
     const byKey = Object.fromEntries(settingsView(definition).map((setting) => [setting.key, setting]))
-    expect(byKey.endpoint.value).toBeUndefined()
     expect(byKey.accountId.value).toBeUndefined()
     expect(byKey.apiKey.placeholder).toBeUndefined()
   })
 })
 
 describe('settingsForRun', () => {
-  it('fills every empty credential with the simulator’s when the endpoint is the simulator', () => {
+  it('fills every empty credential with the simulator’s while Appcues is routed to a simulator', () => {
     const { settings, target } = settingsForRun(
-      { apiKey: '', apiSecret: 'typed', accountId: null, region: 'US', endpoint: `${simulator.url}/` },
+      { apiKey: '', apiSecret: 'typed', accountId: null, region: 'US' },
       simulator
     )
     expect(settings).toEqual({
@@ -56,23 +54,13 @@ describe('settingsForRun', () => {
       apiSecret: 'typed',
       legacyApiKey: DEFAULT_CREDENTIALS.legacyApiKey,
       accountId: DEFAULT_CREDENTIALS.accountId,
-      region: 'US',
-      endpoint: `${simulator.url}/`
+      region: 'US'
     })
     expect(target).toEqual({ kind: 'simulator', where: simulator.url })
   })
 
-  it('never fills credentials for another endpoint or for Appcues, and shows the endpoint without credentials', () => {
-    const endpoint = 'https://user:pw@proxy.example.com/base?token=t'
-    const other = settingsForRun({ endpoint, apiKey: 'k' }, simulator)
-    expect(other.settings).toEqual({ endpoint, apiKey: 'k' })
-    expect(other.target).toEqual({ kind: 'endpoint', where: 'https://proxy.example.com/base' })
-    expect(settingsForRun({ endpoint: 'not a url' }).target).toEqual({
-      kind: 'endpoint',
-      where: 'the Endpoint Override'
-    })
-    expect(settingsForRun({ endpoint: 'http://127.0.0.1:9999' }, simulator).target.kind).toBe('endpoint')
-    const appcues = settingsForRun({ region: 'EU', endpoint: ' ' }, simulator)
+  it('fills nothing when requests go to Appcues, and names the region', () => {
+    const appcues = settingsForRun({ region: 'EU', apiKey: ' ' })
     expect(appcues).toEqual({ settings: { region: 'EU' }, target: { kind: 'appcues', where: 'Appcues EU' } })
   })
 
@@ -82,7 +70,11 @@ describe('settingsForRun', () => {
 })
 
 describe('playgroundSetup (what the page draws)', () => {
-  const setup = playgroundSetup(definition, settingsView(definition, simulator), { url: simulator.url, accountId: 1 })
+  const setup = playgroundSetup(definition, settingsView(definition, simulator), {
+    url: simulator.url,
+    accountId: 1,
+    holdings: true
+  })
   const action = (key: string) => setup.actions.find((candidate) => candidate.key === key)
 
   it('lists every action with its fields as the mapping UI shows them', () => {
@@ -123,7 +115,11 @@ describe('playgroundSetup (what the page draws)', () => {
     for (const type of CALL_TYPES) expect(sampleEvents()[type]).toMatchObject({ type, userId: 'user-1042' })
     expect(sampleEvents()['audience entered']).toMatchObject({ type: 'track', event: 'Audience Entered' })
     expect(sampleEvents()['audience exited']).toMatchObject({ type: 'track', event: 'Audience Exited' })
-    expect(setup.simulator).toEqual({ url: simulator.url, accountId: 1 })
+    expect(setup.simulator).toEqual({
+      url: simulator.url,
+      accountId: 1,
+      holdings: true
+    })
   })
 })
 

@@ -9,7 +9,6 @@ import { serve } from '../../src/cli/serve'
 import type { Serving } from '../../src/cli/serve'
 import { ALLOWED_ORIGINS } from '../../src/cli/serve/allowed-origins'
 import { createPlayground } from '../../src/cli/serve/playground'
-import type { Playground } from '../../src/cli/serve/playground'
 import destination from '../../src/destinations/appcues'
 import { appcuesUrls, parseEndpointOverride } from '../../src/destinations/appcues/endpoints'
 import type { Settings } from '../../src/destinations/appcues/generated-types'
@@ -259,12 +258,11 @@ describe('boundaries: the Endpoint Override refuses non-https, non-loopback addr
 describe('boundaries: serve', () => {
   const LIMIT = 16 * 1024
   let serving: Serving
-  let playground: Playground
   const log: string[] = []
   const io = { stdout: (line: string) => log.push(line), stderr: (line: string) => log.push(line) }
 
   beforeAll(async () => {
-    playground = createPlayground({ bodyLimit: LIMIT })
+    const playground = createPlayground({ bodyLimit: LIMIT })
     serving = await serve(
       { directory: DESTINATION_DIR, host: '127.0.0.1', port: 0, bodyLimit: LIMIT, routes: playground.routes },
       io
@@ -273,7 +271,6 @@ describe('boundaries: serve', () => {
 
   afterAll(async () => {
     await serving.stop()
-    await playground.close()
   })
 
   const BODY_ROUTES = [

@@ -6,7 +6,7 @@ import definition from '../../src/destinations/appcues'
 import { parseSendArgs, runSend } from '../../src/cli/send'
 import type { SendSummary } from '../../src/cli/send'
 import { presetSubscriptions } from '../../src/cli/send/route/subscriptions'
-import { startSimulator } from '../../src/simulator'
+import { routeAppcuesHostsTo, startSimulator } from '../../src/simulator'
 import type { FaultOptions, RouteName, Simulator, SimulatorOptions, SimulatorState } from '../../src/simulator'
 import { seededRandom } from '../../src/simulator/random'
 import { checkLedger, checkpointDone, countWrites, readJsonLines, writeKey } from './ledger'
@@ -477,30 +477,35 @@ describe('the fault checks fail when delivery is broken on purpose', () => {
       faults: { errorRates: { 503: 0.5 }, routes: ['groupUsers'], seed: SEED }
     })
     const { accountId, apiKey, apiSecret, legacyApiKey } = sim.credentials
-    const settings = { accountId, apiKey, apiSecret, legacyApiKey, region: 'US', endpoint: sim.url }
+    const settings = { accountId, apiKey, apiSecret, legacyApiKey, region: 'US' }
     const destination = new Destination(definition)
-    const subscriptions = presetSubscriptions(definition)
-    for (const entry of stream.events.values()) {
-      const subscription = subscriptions.find((candidate) => candidate.name === entry.subscription)
-      if (!subscription) continue
-      const core = {
-        subscribe: subscription.subscribe,
-        partnerAction: subscription.partnerAction,
-        mapping: subscription.mapping
-      }
-      // The flaws: the whole event again after any error (repeating calls that succeeded), and after two
-      // attempts it is simply forgotten: no dead letter.
-      for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-          await destination.onEvent(entry.event as unknown as SegmentEvent, {
-            ...settings,
-            subscriptions: [core] as unknown as JSONObject[]
-          })
-          break
-        } catch {
-          continue
+    const restoreRoute = routeAppcuesHostsTo(sim.url)
+    try {
+      const subscriptions = presetSubscriptions(definition)
+      for (const entry of stream.events.values()) {
+        const subscription = subscriptions.find((candidate) => candidate.name === entry.subscription)
+        if (!subscription) continue
+        const core = {
+          subscribe: subscription.subscribe,
+          partnerAction: subscription.partnerAction,
+          mapping: subscription.mapping
+        }
+        // The flaws: the whole event again after any error (repeating calls that succeeded), and after two
+        // attempts it is simply forgotten: no dead letter.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          try {
+            await destination.onEvent(entry.event as unknown as SegmentEvent, {
+              ...settings,
+              subscriptions: [core] as unknown as JSONObject[]
+            })
+            break
+          } catch {
+            continue
+          }
         }
       }
+    } finally {
+      restoreRoute()
     }
     const check = () => checkLedger(stream, sim.state(), [])
     expect(check).toThrow(/groups rid_\d+ stored 2 times/)

@@ -17,7 +17,8 @@ import destination from '../../src/destinations/appcues'
 import type { Settings } from '../../src/destinations/appcues/generated-types'
 import { generateTestData } from '../../src/lib/test-data'
 import { validSnapshotSettings } from '../../src/destinations/appcues/__tests__/__helpers__/snapshot'
-import { DEFAULT_CREDENTIALS, startSimulator } from '../../src/simulator'
+import { inProcessTarget } from '../../src/cli/serve/appcues-target'
+import { DEFAULT_CREDENTIALS, routeAppcuesHostsTo, startSimulator } from '../../src/simulator'
 import type { Simulator } from '../../src/simulator'
 import { call } from '../cli/__helpers__/http-client'
 import { cleanUp, cliToEnd, ROOT, tempDir } from './processes'
@@ -99,23 +100,18 @@ interface Probe {
   headers?: Record<string, string>
 }
 
+/** Settings for the requests to the simulator: its own credentials, refused ones, and an Account ID refused early. */
+const simulatorSettings = () => [
+  good,
+  wrong,
+  { apiKey: SECRETS.apiKey, apiSecret: SECRETS.apiSecret, accountId: 'not a number' }
+]
+
 /** Requests to every route of serve, the playground's included, with the secrets in the settings and elsewhere. */
-function serveProbes(): Probe[] {
-  const settingsSets = [
-    { ...good, endpoint: sim.url },
-    { ...wrong, endpoint: sim.url },
-    { ...good, endpoint: echoUrl },
-    {
-      ...good,
-      endpoint: `https://${encodeURIComponent(SECRETS.apiKey)}:${encodeURIComponent(
-        SECRETS.apiSecret
-      )}@proxy.example.com`
-    },
-    { apiKey: SECRETS.apiKey, apiSecret: SECRETS.apiSecret, accountId: 'not a number', endpoint: sim.url }
-  ]
+function serveProbes(settingsSets: Array<Record<string, unknown>> = simulatorSettings()): Probe[] {
   const probes: Probe[] = [{ method: 'GET', path: '/manifest' }]
   for (const settings of settingsSets) {
-    const event = eventWith(settings.apiSecret)
+    const event = eventWith(String(settings.apiSecret))
     probes.push({ method: 'POST', path: '/authenticate', body: settings })
     for (const action of Object.keys(destination.actions)) {
       probes.push({ method: 'POST', path: `/${action}`, body: { payload: event, settings } })
@@ -190,7 +186,7 @@ function serveProbes(): Probe[] {
 }
 
 /** Sends every probe to a server and returns each answer (status line, headers and body) by probe. */
-async function runProbes(url: string, probes: Probe[]): Promise<Record<string, string>> {
+async function runProbes(url: string, probes: Probe[], label = ''): Promise<Record<string, string>> {
   const outputs: Record<string, string> = {}
   for (const [index, probe] of probes.entries()) {
     const answer = await call(url, probe.path, {
@@ -198,25 +194,15 @@ async function runProbes(url: string, probes: Probe[]): Promise<Record<string, s
       ...(probe.raw !== undefined ? { raw: probe.raw } : probe.body !== undefined ? { body: probe.body } : {}),
       headers: probe.headers
     }).catch((error: Error) => ({ status: 0, headers: {}, text: `no answer: ${error.message}` }))
-    outputs[`answer ${index + 1} (${probe.method} ${probe.path.slice(0, 30)})`] = `${answer.status} ${JSON.stringify(
-      answer.headers
-    )} ${answer.text}`
+    outputs[`${label}answer ${index + 1} (${probe.method} ${probe.path.slice(0, 30)})`] = `${
+      answer.status
+    } ${JSON.stringify(answer.headers)} ${answer.text}`
   }
   return outputs
 }
 
 const STATUSES = [400, 401, 403, 404, 409, 413, 422, 429, 500, 502, 503]
-const FAILURES = [
-  'appcues',
-  'v1',
-  'text',
-  'html',
-  'empty',
-  'transport',
-  'endpoint with credentials',
-  'no legacy key',
-  'bad account'
-] as const
+const FAILURES = ['appcues', 'v1', 'text', 'html', 'empty', 'transport', 'no legacy key', 'bad account'] as const
 
 /**
  * Runs every action, the credential test and onDelete into failures: each error status with each body shape
@@ -234,10 +220,6 @@ async function destinationErrorProperty(echo: boolean): Promise<number> {
         cases++
         nock.cleanAll()
         const settings: Settings = { ...good, legacyApiKey: SECRETS.legacyApiKey }
-        if (kind === 'endpoint with credentials') {
-          const user = `${encodeURIComponent(SECRETS.apiKey)}:${encodeURIComponent(SECRETS.apiSecret)}`
-          settings.endpoint = `https://${user}@proxy.example.com`
-        }
         if (kind === 'no legacy key') settings.legacyApiKey = undefined
         if (kind === 'bad account') settings.accountId = -1
         const scope = nock(/.*/).persist()
@@ -286,17 +268,28 @@ describe('no secret in anything the toolchain and the destination produce', () =
   it('serve: every answer and log line, the playground routes included', async () => {
     const lines: string[] = []
     const io = { stdout: (line: string) => lines.push(line), stderr: (line: string) => lines.push(line) }
-    const playground = createPlayground({ bodyLimit: 64 * 1024 })
+    const playground = createPlayground({ bodyLimit: 64 * 1024, simulator: inProcessTarget(sim) })
     const serving = await serve(
       { directory: DESTINATION_DIR, host: '127.0.0.1', port: 0, bodyLimit: 64 * 1024, routes: playground.routes },
       io
     )
+    // Appcues' hosts go to the simulator, then to an upstream that repeats the credentials in every answer.
+    const routedTo = async (url: string, settingsSets: Array<Record<string, unknown>>, label: string) => {
+      const restore = routeAppcuesHostsTo(url)
+      try {
+        return await runProbes(serving.server.url, serveProbes(settingsSets), label)
+      } finally {
+        restore()
+      }
+    }
     let outputs: Record<string, string>
     try {
-      outputs = await runProbes(serving.server.url, serveProbes())
+      outputs = {
+        ...(await routedTo(sim.url, simulatorSettings(), 'simulator ')),
+        ...(await routedTo(echoUrl, [good], 'echo '))
+      }
     } finally {
       await serving.stop()
-      await playground.close()
     }
     // The probes did reach the paths that handle secrets.
     const all = Object.values(outputs).join('\n')
@@ -375,7 +368,7 @@ describe('no secret in anything the toolchain and the destination produce', () =
         ]),
       // A refused key pair: send stops before sending anything.
       refused: () => cliToEnd([...common('refused'), '--endpoint', sim.url], env(WRONG_SECRETS)),
-      // An unreachable Endpoint Override.
+      // An unreachable simulator.
       unreachable: () =>
         cliToEnd([...common('unreachable'), '--endpoint', 'http://127.0.0.1:9', '--max-retries', '0'], env(SECRETS)),
       // The in-process simulator, although secrets are set.
@@ -553,7 +546,6 @@ describe('the secret checks fail when a secret leaks on purpose', () => {
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))
       close()
-      await playground.close()
     }
   })
 })

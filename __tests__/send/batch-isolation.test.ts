@@ -9,7 +9,7 @@ import type { AttemptResult } from '../../src/cli/send/deliver/outcomes'
 import { RequestRateLimiter } from '../../src/cli/send/deliver/rate-limiter'
 import { presetSubscriptions } from '../../src/cli/send/route/subscriptions'
 import type { Simulator } from '../../src/simulator'
-import { closeSimulators, simulator } from '../simulator/helpers'
+import { closeSimulators, routedSimulator } from '../simulator/helpers'
 
 afterEach(() => closeSimulators())
 
@@ -39,12 +39,12 @@ function destinationThatThrowsForMarkedEvents(): Destination<Settings> {
 
 function settingsFor(sim: Simulator): JSONObject {
   const { accountId, apiKey, apiSecret } = sim.credentials
-  return { accountId, apiKey, apiSecret, region: 'US', endpoint: sim.url }
+  return { accountId, apiKey, apiSecret, region: 'US' }
 }
 
 describe('a batch call that throws', () => {
   it('fails only the event that throws on its own; its neighbours are delivered', async () => {
-    const sim = await simulator({ rateLimit: 0 })
+    const sim = await routedSimulator({ rateLimit: 0 })
     const instrument = new RequestInstrument(new RequestRateLimiter(0), { requests: 0 })
     const deliverer = new Deliverer(destinationThatThrowsForMarkedEvents(), settingsFor(sim), instrument)
     const track = presetSubscriptions(definition).find((subscription) => subscription.partnerAction === 'trackEvent')!

@@ -130,7 +130,7 @@ describe('send examples/events.jsonl into the in-process simulator', () => {
     expect(printed.simulator).toMatchObject({ events: 30 })
   })
 
-  it('sends to a simulator given as the Endpoint Override, the same writes as the in-process one', async () => {
+  it('sends to a simulator given with --endpoint, the same writes as the in-process one', async () => {
     const sim = await simulator({ rateLimit: 0 })
     const { result, stderr } = await send([
       EXAMPLE,
@@ -142,7 +142,7 @@ describe('send examples/events.jsonl into the in-process simulator', () => {
       path.join(tempDir(), 'd.jsonl')
     ])
     expect(result.summary).toMatchObject({ ...EXAMPLE_BATCHED_COUNTS, target: { kind: 'appcues', where: sim.url } })
-    expect(stderr[0]).toBe(`Sending to the Endpoint Override ${sim.url}, account 10001.`)
+    expect(stderr[0]).toBe(`Sending to the simulator at ${sim.url} (it stands in for Appcues US), account 10001.`)
     expect(writes(sim.state())).toEqual(writes(await referenceState()))
     expect(result.simulatorState).toBeUndefined()
   })

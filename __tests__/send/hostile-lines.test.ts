@@ -286,7 +286,7 @@ describe('large answers from Appcues', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     expect({ code, err }).toEqual({
       code: 1,
-      err: expect.stringContaining('Sending to the Endpoint Override') as string
+      err: expect.stringContaining('Sending to the simulator at') as string
     })
     const summary = JSON.parse(out)
     expect(summary).toMatchObject({ read: 2, delivered: 1 })

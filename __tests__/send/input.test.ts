@@ -79,7 +79,7 @@ describe('reading the input', () => {
     ).rejects.toThrow('--sim-seed applies only to the simulator')
   })
 
-  it('stops before sending on settings the destination refuses, and after retries when Appcues cannot be reached', async () => {
+  it('refuses an --endpoint that is not a simulator on this machine, and stops after retries when it cannot be reached', async () => {
     const dl = ['--dead-letter', path.join(tempDir(), 'd.jsonl'), '--quiet']
     const target = (endpoint: string) => [
       '--account-id',
@@ -91,9 +91,11 @@ describe('reading the input', () => {
       '--endpoint',
       endpoint
     ]
-    await expect(send([EXAMPLE, ...dl, ...target('ftp://example.com')])).rejects.toThrow(
-      'The check of the settings and credentials failed, so nothing was sent: The Endpoint Override setting must use https'
-    )
+    for (const elsewhere of ['ftp://example.com', 'https://appcues-proxy.example.com', 'http://10.0.0.7:4567']) {
+      await expect(send([EXAMPLE, ...dl, ...target(elsewhere)])).rejects.toThrow(
+        `--endpoint: Only a simulator on this machine can stand in for Appcues: give an address such as http://127.0.0.1:4567, not "${elsewhere}".`
+      )
+    }
     const unreachable = send([
       EXAMPLE,
       ...dl,

@@ -1,4 +1,4 @@
-import { startSimulator } from '../../src/simulator'
+import { startRoutedSimulator, startSimulator } from '../../src/simulator'
 import type { Simulator, SimulatorOptions } from '../../src/simulator'
 
 export interface Reply {
@@ -13,6 +13,13 @@ const running: Simulator[] = []
 /** Starts a simulator on an ephemeral 127.0.0.1 port; every one started is closed after each test. */
 export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const started = await startSimulator({ host: '127.0.0.1', ...options })
+  running.push(started)
+  return started
+}
+
+/** Like `simulator`, with this process's requests for Appcues' hosts routed to it until it is closed. */
+export async function routedSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const started = await startRoutedSimulator({ host: '127.0.0.1', ...options })
   running.push(started)
   return started
 }

@@ -54,11 +54,14 @@ export function parseCommandLine(program: Program, args: string[]): ParsedArgs |
     const name = (option.long ?? '').replace(/^--/, '')
     const value: unknown = program.getOptionValue(option.attributeName())
     if (value === undefined) continue
-    if (option.isBoolean()) {
+    if (option.negate) {
+      if (value === false) switches.add(name)
+    } else if (option.isBoolean()) {
       if (value === true) switches.add(name)
     } else if (value === '') {
       throw new UsageError(`--${name} needs a value. ${helpReference(program.name())}`)
-    } else {
+    } else if (typeof value !== 'boolean') {
+      // A negated flag of the same name (--no-x) leaves `false` here.
       options.set(name, String(value))
     }
   }

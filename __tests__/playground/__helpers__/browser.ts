@@ -5,7 +5,9 @@ import { DESTINATION_DIR } from '../../../src/cli/load-destination'
 import { serve } from '../../../src/cli/serve'
 import type { Serving } from '../../../src/cli/serve'
 import { createPlayground } from '../../../src/cli/serve/playground'
-import type { Playground } from '../../../src/cli/serve/playground'
+import { inProcessTarget } from '../../../src/cli/serve/appcues-target'
+import { startRoutedSimulator } from '../../../src/simulator'
+import type { Simulator } from '../../../src/simulator'
 
 /** Debian's chromium, which `.ci/run` installs. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -53,26 +55,28 @@ export function launchChromium(): Promise<Browser> {
 
 export interface RunningPlayground {
   serving: Serving
-  playground: Playground
+  /** The in-process simulator Appcues' hosts are routed to while the playground runs. */
+  simulator: Simulator
   url: string
   log: string[]
   stop(): Promise<void>
 }
 
-/** `serve` with the playground, in this process, on a free port; everything it logs is kept. */
+/** `serve` with the playground and its in-process simulator, as the command runs them, on a free port; its log kept. */
 export async function startPlayground(): Promise<RunningPlayground> {
   const log: string[] = []
-  const playground = createPlayground()
+  const simulator = await startRoutedSimulator({ maxRecords: 10_000 })
+  const playground = createPlayground({ simulator: inProcessTarget(simulator) })
   const io = { stdout: (line: string) => log.push(line), stderr: (line: string) => log.push(line) }
   const serving = await serve({ directory: DESTINATION_DIR, host: '127.0.0.1', port: 0, routes: playground.routes }, io)
   return {
     serving,
-    playground,
+    simulator,
     url: serving.server.url,
     log,
     stop: async () => {
       await serving.stop()
-      await playground.close()
+      await simulator.close()
     }
   }
 }

@@ -29,10 +29,16 @@ async function run(args: string[], io: CommandIO): Promise<number> {
     subcommandProgram(SUMMARIES.serve, io)
       .option('--port <N>', 'port to listen on (default: $PORT, else 3000; 0 picks a free one)')
       .option('--host <HOST>', 'interface to listen on (default 127.0.0.1; any other address is reachable by others)')
+      .option(
+        '--simulator <URL>',
+        'send requests for Appcues to a simulator started with `appcues-actions simulator` (default: one in this process)'
+      )
+      .option('--no-simulator', 'send requests to Appcues itself, with the credentials each request carries')
       .addHelpText(
         'after',
         '\nRoutes: GET /manifest, POST /authenticate, POST /delete, POST /<actionKey>, and the playground page at GET /.\n' +
-          'It reloads the destination when a file in its folder changes. See docs/cli.md and docs/playground.md.'
+          'It reloads the destination when a file in its folder changes. See docs/cli.md and docs/playground.md.\n' +
+          'Example: appcues-actions serve --port 3000 --simulator http://127.0.0.1:4567'
       )
   )
   const parsed = parseCommandLine(program, args)
@@ -42,22 +48,32 @@ async function run(args: string[], io: CommandIO): Promise<number> {
     host: parsed.options.get('host') ?? '127.0.0.1',
     port: portNumber(parsed.options.get('port') ?? process.env.PORT ?? '3000')
   }
+  const simulatorUrl = parsed.options.get('simulator')
+  const toAppcues = parsed.switches.has('no-simulator')
+  if (simulatorUrl && toAppcues) {
+    throw new UsageError(`Give --simulator or --no-simulator, not both. ${helpReference('appcues-actions serve')}`)
+  }
   io.stdout(`Starting the server on ${settings.host} port ${settings.port}: loading the destination...`)
-  const [{ serve }, { createPlayground }] = await Promise.all([import('../serve'), import('../serve/playground')])
-  const playground = createPlayground()
+  const [{ serve }, { createPlayground }, { openServeTarget }] = await Promise.all([
+    import('../serve'),
+    import('../serve/playground'),
+    import('../serve/appcues-target')
+  ])
+  const target = await openServeTarget(
+    toAppcues ? { kind: 'appcues' } : simulatorUrl ? { kind: 'simulator', url: simulatorUrl } : { kind: 'in-process' }
+  )
   let serving
   try {
-    serving = await serve({ ...settings, routes: playground.routes }, io)
+    serving = await serve({ ...settings, routes: createPlayground({ simulator: target.simulator }).routes }, io)
   } catch (error) {
-    await playground.close()
+    await target.close()
     throw error
   }
-  io.stdout(
-    `Open ${serving.server.url}/ in a browser to try a mapping on a sample event. The page sends to an Appcues simulator on this machine unless you change its Endpoint Override.`
-  )
+  io.stdout(target.notice)
+  io.stdout(`Open ${serving.server.url}/ in a browser to try a mapping on a sample event.`)
   await untilStopped()
   await serving.stop()
-  await playground.close()
+  await target.close()
   io.stdout('server stopped')
   return 0
 }

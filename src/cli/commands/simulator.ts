@@ -82,7 +82,7 @@ function describeStart(simulator: Simulator, options: SimulatorOptions, given: S
     `  Legacy API key  ${show('legacy-api-key', legacyApiKey)}`,
     `  rate limit      ${options.rateLimit ?? 60} requests per second${options.rateLimit === 0 ? ' (off)' : ''}`,
     `  faults          ${faultText.length > 0 ? faultText.join('; ') : 'none'}`,
-    `Set the destination's Endpoint Override to ${simulator.url}, or run:`,
+    `Try a mapping with \`appcues-actions serve --simulator ${simulator.url}\`, or send events with:`,
     `  appcues-actions send FILE --endpoint ${simulator.url} --account-id ${accountId} --api-key ${
       given.has('api-key') ? 'KEY' : apiKey
     } --api-secret ${given.has('api-secret') ? 'SECRET' : apiSecret}`,

@@ -53,7 +53,10 @@ export function sendProgram(io: CommandIO): Program {
     .option('--api-secret <SECRET>', 'Appcues API secret (or APPCUES_API_SECRET; prefer the environment for secrets)')
     .option('--region <US|EU>', 'the Appcues region (or APPCUES_REGION; default US)')
     .option('--legacy-api-key <KEY>', 'for deletions (or APPCUES_LEGACY_API_KEY)')
-    .option('--endpoint <URL>', 'Endpoint Override, e.g. a simulator started with `appcues-actions simulator`')
+    .option(
+      '--endpoint <URL>',
+      'send to a simulator on this machine started with `appcues-actions simulator` (or APPCUES_ENDPOINT) instead of Appcues'
+    )
     .option('--simulate', 'always use the in-process simulator, even when credentials are set')
     .optionsGroup('Delivery:')
     .option('--mapping <FILE>', 'JSON list of {subscribe, partnerAction, mapping, name?} instead of the presets')

@@ -1,10 +1,10 @@
 import type { JSONObject } from '@segment/actions-core'
 import { UsageError } from '../args'
-import { startSimulator } from '../../simulator'
+import { HostRouteError, routeAppcuesHostsTo, startRoutedSimulator } from '../../simulator'
 import type { Simulator, SimulatorOptions } from '../../simulator'
 import type { TargetDescription } from './record/summary'
 
-/** Where events go: the in-process simulator, or Appcues with the given credentials. */
+/** Where events go: the in-process simulator, or Appcues (or a simulator standing in for it) with the given credentials. */
 export type TargetChoice =
   | {
       kind: 'simulator'
@@ -18,6 +18,7 @@ export type TargetChoice =
       apiSecret: string
       region: 'US' | 'EU'
       legacyApiKey?: string
+      /** A simulator on this machine that Appcues' hosts are routed to (--endpoint). */
       endpoint?: string
     }
 
@@ -31,34 +32,38 @@ export interface Target {
   close(): Promise<void>
 }
 
+function routeTo(endpoint: string): () => void {
+  try {
+    return routeAppcuesHostsTo(endpoint)
+  } catch (error) {
+    if (error instanceof HostRouteError) throw new UsageError(`--endpoint: ${error.message}`)
+    throw error
+  }
+}
+
 export async function openTarget(choice: TargetChoice): Promise<Target> {
   if (choice.kind === 'appcues') {
     const { accountId, apiKey, apiSecret, region, legacyApiKey, endpoint } = choice
-    const where = endpoint ? `the Endpoint Override ${endpoint}` : `Appcues ${region}`
+    const restore = endpoint ? routeTo(endpoint) : undefined
     return {
       description: { kind: 'appcues', where: endpoint ?? region, accountId },
-      settings: {
-        accountId,
-        apiKey,
-        apiSecret,
-        region,
-        ...(legacyApiKey ? { legacyApiKey } : {}),
-        ...(endpoint ? { endpoint } : {})
-      },
-      notice: `Sending to ${where}, account ${accountId}.`,
-      close: () => Promise.resolve()
+      settings: { accountId, apiKey, apiSecret, region, ...(legacyApiKey ? { legacyApiKey } : {}) },
+      notice: endpoint
+        ? `Sending to the simulator at ${endpoint} (it stands in for Appcues ${region}), account ${accountId}.`
+        : `Sending to Appcues ${region}, account ${accountId}.`,
+      close: () => Promise.resolve(restore?.())
     }
   }
   let simulator: Simulator
   try {
-    simulator = await startSimulator(choice.options)
+    simulator = await startRoutedSimulator(choice.options)
   } catch (error) {
     throw new UsageError(`Could not start the Appcues simulator: ${(error as Error).message}`)
   }
   const { accountId, apiKey, apiSecret, legacyApiKey } = simulator.credentials
   return {
     description: { kind: 'simulator', where: simulator.url, accountId },
-    settings: { accountId, apiKey, apiSecret, legacyApiKey, region: 'US', endpoint: simulator.url },
+    settings: { accountId, apiKey, apiSecret, legacyApiKey, region: 'US' },
     simulator,
     notice: choice.forced
       ? `Simulating (--simulate): events go to an in-process Appcues simulator at ${simulator.url}; nothing leaves this machine.`

@@ -53,7 +53,7 @@ export async function checkCredentials(
       return attempt
     } catch (error) {
       // Retry only what happened on the way to Appcues: no answer, or a retryable one. An error before any request
-      // (settings that do not validate, a bad Endpoint Override) will not change by retrying.
+      // (settings that do not validate) will not change by retrying.
       const status = context.lastStatus
       const retryable = context.lastUrl !== undefined && (status === undefined || isRetryableStatus(status))
       const message = (error as Error).message.replace(/^Credentials are invalid:\s*(\d{3}\s+)?/, '')

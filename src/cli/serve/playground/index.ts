@@ -1,7 +1,7 @@
 export { createPlayground } from './routes'
 export type { Playground, PlaygroundOptions } from './routes'
 export { runPlayground, parseRunRequest, mapFields, namedInMessage, settingsProblems } from './run'
-export type { RunRequest, RunResult, PlaygroundSimulator } from './run'
+export type { RunRequest, RunResult } from './run'
 export { settingsForRun, settingsView } from './settings'
 export type { PlaygroundSettingView, RunTarget, SimulatorTarget } from './settings'
 export { playgroundSetup, subscriptionSample, conditionsInWords } from './setup'

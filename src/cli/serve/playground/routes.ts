@@ -1,14 +1,13 @@
 import fs from 'fs'
 import path from 'path'
 import type { IncomingMessage, ServerResponse } from 'http'
-import { startSimulator } from '../../../simulator'
-import type { Simulator } from '../../../simulator'
 import { DEFAULT_BODY_LIMIT } from '../../../local-server/body-limit'
 import { HttpError, readJsonObject, sendJson } from '../http'
 import { Redactor } from '../secrets'
 import type { ServeContext, ServeRoute } from '../server'
 import { parseRunRequest, runPlayground } from './run'
 import { settingsForRun, settingsView } from './settings'
+import type { SimulatorTarget } from './settings'
 import { playgroundSetup } from './setup'
 
 /**
@@ -44,8 +43,8 @@ const PAGE_HEADERS = {
 }
 
 export interface PlaygroundOptions {
-  /** Starts the simulator the page sends to by default; called on first use. Default: an in-process simulator. */
-  startSimulator?: () => Promise<Simulator>
+  /** The simulator Appcues' hosts are routed to; without one, runs go to Appcues with the settings entered. */
+  simulator?: SimulatorTarget
   /** Largest accepted request body in bytes (default 1 MB, like serve's routes). */
   bodyLimit?: number
 }
@@ -53,10 +52,6 @@ export interface PlaygroundOptions {
 export interface Playground {
   /** The page at `GET /`, its files under `/playground/`, and its JSON routes; pass them to `serve({ routes })`. */
   routes: ServeRoute[]
-  /** The simulator, started on first call (undefined when it could not start). */
-  simulator(): Promise<Simulator | undefined>
-  /** Stops the simulator if it was started. */
-  close(): Promise<void>
 }
 
 function serveAsset(pathname: string, response: ServerResponse): Promise<void> {
@@ -115,23 +110,8 @@ function jsonRoute(
 
 /** The mapping playground: a page at `/` for trying a mapping on a sample event and reading what Appcues receives. */
 export function createPlayground(options: PlaygroundOptions = {}): Playground {
-  const start = options.startSimulator ?? (() => startSimulator({ maxRecords: 10_000 }))
+  const { simulator } = options
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
-  let starting: Promise<Simulator> | undefined
-  let problem: string | undefined
-
-  const simulator = async (): Promise<Simulator | undefined> => {
-    starting ??= start()
-    try {
-      const running = await starting
-      problem = undefined
-      return running
-    } catch (error) {
-      starting = undefined
-      problem = `The Appcues simulator could not start: ${(error as Error).message}`
-      return undefined
-    }
-  }
 
   const assetRoutes: ServeRoute[] = Object.keys(ASSETS).map((pathname) => ({
     method: 'GET',
@@ -139,47 +119,43 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     handle: (_request, response) => serveAsset(pathname, response)
   }))
 
-  const setup = jsonRoute('GET', '/playground/setup', async (_request, context) => {
-    const running = await simulator()
-    const target = running && { url: running.url, credentials: running.credentials }
+  const setup = jsonRoute('GET', '/playground/setup', (_request, context) => {
     const view = playgroundSetup(
       context.definition,
-      settingsView(context.definition, target),
-      running && { url: running.url, accountId: running.credentials.accountId },
-      problem
+      settingsView(context.definition, simulator),
+      simulator && {
+        url: simulator.url,
+        accountId: simulator.credentials.accountId,
+        holdings: Boolean(simulator.state)
+      }
     )
-    return { status: 200, body: view }
+    return Promise.resolve({ status: 200, body: view })
   })
 
   const run = jsonRoute('POST', '/playground/run', async (request, context, redactor) => {
     requireJson(request)
     const body = await readJsonObject(request, limit)
-    const running = await simulator()
-    const target = running && { url: running.url, credentials: running.credentials, state: () => running.state() }
     const given = typeof body.settings === 'object' && body.settings !== null ? body.settings : {}
     redactor.addSettings(context.definition, given)
-    redactor.addSettings(context.definition, settingsForRun(body.settings, target).settings)
-    const result = await runPlayground(context.definition, parseRunRequest(body, context.definition), target)
+    redactor.addSettings(context.definition, settingsForRun(body.settings, simulator).settings)
+    const result = await runPlayground(context.definition, parseRunRequest(body, context.definition), simulator)
     return { status: 200, body: result }
   })
 
   const reset = jsonRoute('POST', '/playground/reset', async (request) => {
     requireJson(request)
     await readJsonObject(request, limit)
-    const running = await simulator()
-    if (!running) throw new HttpError(503, problem ?? 'The Appcues simulator is not running.')
-    running.reset()
+    if (!simulator?.reset) {
+      throw new HttpError(
+        409,
+        simulator
+          ? `The simulator at ${simulator.url} runs in another process: clear it with POST ${simulator.url}/_simulator/reset.`
+          : 'serve sends to Appcues (--no-simulator), so there is no simulated account to clear.'
+      )
+    }
+    simulator.reset()
     return { status: 200, body: { ok: true } }
   })
 
-  return {
-    routes: [...assetRoutes, setup, run, reset],
-    simulator,
-    close: async () => {
-      const pending = starting
-      starting = undefined
-      const running = await pending?.catch(() => undefined)
-      await running?.close()
-    }
-  }
+  return { routes: [...assetRoutes, setup, run, reset] }
 }

@@ -1,6 +1,5 @@
 import { Destination, fieldsToJsonSchema, transform, validateSchema } from '@segment/actions-core'
 import type { DecoratedResponse, InputField, JSONObject, SegmentEvent } from '@segment/actions-core'
-import type { SimulatorState } from '../../../simulator'
 import type { AnyDestination } from '../../load-destination'
 import { ajvFields, errorOutput, rejectMalformedEvent } from '../errors'
 import { summariseExchanges } from '../exchanges'
@@ -40,11 +39,6 @@ export interface RunResult {
   target: RunTarget
   /** What the in-process simulator holds now for the run's users and groups (only when the run went there). */
   holdings?: Holdings
-}
-
-/** The simulator the playground runs against by default. */
-export interface PlaygroundSimulator extends SimulatorTarget {
-  state(): SimulatorState
 }
 
 type Body = Record<string, unknown>
@@ -119,7 +113,7 @@ function friendlyFields(
     const required =
       of === 'field'
         ? `${label} is required, but its mapping gives no value for this event.`
-        : `${label} is required. Enter it, or set the Endpoint Override to the simulator’s address so that the simulator’s own value is used.`
+        : `${label} is required. Enter it in the settings.`
     const text = missing ? required : message
     result[key] = result[key] ? `${result[key]} ${text}` : text
   }
@@ -268,7 +262,7 @@ async function execute(
 export async function runPlayground(
   definition: AnyDestination,
   request: RunRequest,
-  simulator?: PlaygroundSimulator
+  simulator?: SimulatorTarget
 ): Promise<RunResult> {
   const { settings, target } = settingsForRun(request.settings, simulator)
   const result: RunResult = {
@@ -285,7 +279,8 @@ export async function runPlayground(
     result.payload = mapped
     result.fieldErrors = errors
   }
-  const mark = simulator ? runMark(simulator.state()) : undefined
+  const state = simulator?.state
+  const mark = state ? runMark(state()) : undefined
   const stoppedBy = [
     Object.keys(result.fieldErrors).length > 0 ? 'fields' : '',
     Object.keys(result.settingsErrors).length > 0 ? 'settings' : ''
@@ -296,10 +291,10 @@ export async function runPlayground(
   } else {
     await execute(definition, request, settings, result)
   }
-  if (simulator && mark && target.kind === 'simulator') {
+  if (state && mark) {
     const isAction = request.kind === 'action'
     const ids = idsOf(isAction ? [result.payload, request.event] : [request.event], !isAction)
-    result.holdings = holdingsFor(simulator.state(), ids, mark)
+    result.holdings = holdingsFor(state(), ids, mark)
   }
   return result
 }

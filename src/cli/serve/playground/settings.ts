@@ -1,19 +1,23 @@
 import type { JSONObject } from '@segment/actions-core'
+import type { SimulatorState } from '../../../simulator'
 import type { AnyDestination } from '../../load-destination'
 import { HttpError } from '../http'
 import { isSecretSetting } from '../secrets'
 
-/** The simulator the playground sends to by default: where it listens and the (made-up) credentials it accepts. */
+/**
+ * The simulator that Appcues' hosts are routed to while serve runs: where it listens, the (made-up) credentials it
+ * accepts, and, for one running in this process, what it holds.
+ */
 export interface SimulatorTarget {
   url: string
   credentials: { accountId: number; apiKey: string; apiSecret: string; legacyApiKey: string }
+  /** What a simulator running in this process holds, and how to clear it. */
+  state?: () => SimulatorState
+  reset?: () => void
 }
 
 /** Settings that the simulator's own credentials fill in when the form leaves them empty. */
 const SIMULATOR_FILLED = ['accountId', 'apiKey', 'apiSecret', 'legacyApiKey'] as const
-
-/** The setting that points the destination at another host than Appcues (the simulator, a proxy). */
-const ENDPOINT_SETTING = 'endpoint'
 
 /** One setting as the page's form shows it. A password setting never carries a value to the page. */
 export interface PlaygroundSettingView {
@@ -38,8 +42,7 @@ export function settingsView(definition: AnyDestination, simulator?: SimulatorTa
     const fromSimulator = simulator && (SIMULATOR_FILLED as readonly string[]).includes(key)
     let value: PlaygroundSettingView['value']
     if (!secret) {
-      if (simulator && key === ENDPOINT_SETTING) value = simulator.url
-      else if (simulator && key === 'accountId') value = simulator.credentials.accountId
+      if (simulator && key === 'accountId') value = simulator.credentials.accountId
       else if (typeof setting.default === 'string' || typeof setting.default === 'number') value = setting.default
       else if (typeof setting.default === 'boolean') value = setting.default
     }
@@ -67,32 +70,14 @@ export function settingsView(definition: AnyDestination, simulator?: SimulatorTa
 
 /** Where a run's requests go. */
 export interface RunTarget {
-  kind: 'simulator' | 'endpoint' | 'appcues'
-  /** The simulator URL, the Endpoint Override (without any user name, password or query), or the region. */
+  kind: 'simulator' | 'appcues'
+  /** The simulator's address, or the Appcues region. */
   where: string
 }
 
-/** The address without a user name, password, query or fragment (which could hold a secret), for display. */
-function withoutCredentials(address: string): string {
-  try {
-    const url = new URL(address)
-    return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '')
-  } catch {
-    return 'the Endpoint Override'
-  }
-}
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin
-  } catch {
-    return false
-  }
-}
-
 /**
- * The settings of one run: the form's values without empty ones, plus the simulator's credentials for every
- * credential left empty when the Endpoint Override points at the simulator.
+ * The settings of one run: the form's values without empty ones, plus, while Appcues' hosts are routed to a
+ * simulator, the simulator's credentials for every credential left empty.
  */
 export function settingsForRun(
   given: unknown,
@@ -106,15 +91,12 @@ export function settingsForRun(
     if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) continue
     settings[key] = value
   }
-  const endpointValue = settings[ENDPOINT_SETTING]
-  const endpoint = typeof endpointValue === 'string' ? endpointValue : undefined
-  if (simulator && endpoint && sameOrigin(endpoint, simulator.url)) {
+  if (simulator) {
     for (const key of SIMULATOR_FILLED) {
       if (settings[key] === undefined) settings[key] = simulator.credentials[key]
     }
     return { settings, target: { kind: 'simulator', where: simulator.url } }
   }
-  if (endpoint) return { settings, target: { kind: 'endpoint', where: withoutCredentials(endpoint.trim()) } }
   const region = typeof settings.region === 'string' ? settings.region : 'the selected region'
   return { settings, target: { kind: 'appcues', where: `Appcues ${region}` } }
 }

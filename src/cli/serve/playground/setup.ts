@@ -53,8 +53,8 @@ export interface PlaygroundSetup {
   deletion?: { title: string; description: string }
   settings: PlaygroundSettingView[]
   samples: Record<SampleName, unknown>
-  simulator?: { url: string; accountId: number }
-  simulatorProblem?: string
+  /** The simulator Appcues' hosts are routed to (absent when serve sends to Appcues); `holdings` when it is in-process. */
+  simulator?: { url: string; accountId: number; holdings: boolean }
 }
 
 /** The call type and event name a subscription such as `type = "track" and event = "User Deleted"` selects. */
@@ -109,8 +109,7 @@ function fieldView(key: string, field: InputField, fields: Record<string, InputF
 export function playgroundSetup(
   definition: AnyDestination,
   settings: PlaygroundSettingView[],
-  simulator: PlaygroundSetup['simulator'],
-  simulatorProblem?: string
+  simulator: PlaygroundSetup['simulator']
 ): PlaygroundSetup {
   const presets = definition.presets ?? []
   const actions = Object.entries(definition.actions).map(([key, action]): ActionView => {
@@ -149,7 +148,6 @@ export function playgroundSetup(
       : {}),
     settings,
     samples: sampleEvents(),
-    ...(simulator ? { simulator } : {}),
-    ...(simulatorProblem ? { simulatorProblem } : {})
+    ...(simulator ? { simulator } : {})
   }
 }

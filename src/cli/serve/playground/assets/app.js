@@ -305,48 +305,24 @@
   }
 
   function describeTarget() {
-    const endpointInput = $('setting-endpoint')
     const simulator = state.setup.simulator
-    const endpoint = endpointInput ? endpointInput.value.trim() : ''
     const note = $('target-note')
-    const useSimulator = h('button', { type: 'button', text: 'Send to the simulator', onclick: targetSimulator })
-    if (simulator && endpoint && sameOrigin(endpoint, simulator.url)) {
+    if (simulator) {
       note.className = 'note'
       note.replaceChildren(
         h('p', {
-          text: `Requests go to the Appcues simulator running on this machine (${simulator.url}). Leave the key fields empty to use its made-up credentials. To send to Appcues itself, clear the Endpoint Override and enter your own keys.`
+          text: `Requests go to the Appcues simulator on this machine (${simulator.url}): serve routes Appcues' addresses there. Leave the key fields empty to use its made-up credentials. To send to Appcues itself, restart serve with --no-simulator.`
         })
-      )
-    } else if (endpoint) {
-      note.className = 'note warning'
-      note.replaceChildren(
-        h('p', { text: `Requests go to ${endpoint}, using the keys you enter.` }),
-        simulator && useSimulator
       )
     } else {
       const region = ($('setting-region') || {}).value || 'US'
       note.className = 'note warning'
       note.replaceChildren(
-        h('p', { text: `Requests go to Appcues (${region}) with the keys you enter, and change real data.` }),
-        simulator && useSimulator
+        h('p', {
+          text: `Requests go to Appcues (${region}) with the keys you enter, and change real data. Restart serve without --no-simulator to try mappings on a simulator instead.`
+        })
       )
     }
-    if (state.setup.simulatorProblem) note.append(h('p', { class: 'error', text: state.setup.simulatorProblem }))
-  }
-
-  function sameOrigin(a, b) {
-    try {
-      return new URL(a).origin === new URL(b).origin
-    } catch (error) {
-      return false
-    }
-  }
-
-  function targetSimulator() {
-    const { url, accountId } = state.setup.simulator
-    if ($('setting-endpoint')) $('setting-endpoint').value = url
-    if ($('setting-accountId')) $('setting-accountId').value = String(accountId)
-    describeTarget()
   }
 
   // ---- Running and showing the result ---------------------------------------------------------------------
@@ -634,7 +610,10 @@
       $('holdings').replaceChildren(
         h('p', {
           class: 'description',
-          text: `This run went to ${result.target.where}, not to the built-in simulator, so there is nothing to show here.`
+          text:
+            result.target.kind === 'simulator'
+              ? `This run went to the simulator at ${result.target.where}, which runs in another process: read what it holds at ${result.target.where}/_simulator/state.`
+              : `This run went to ${result.target.where}, not to a simulator, so there is nothing to show here.`
         })
       )
       return
@@ -701,6 +680,7 @@
     $('run').disabled = false
     $('run').addEventListener('click', run)
     $('reset-simulator').addEventListener('click', resetSimulator)
+    $('reset-simulator').hidden = !(state.setup.simulator && state.setup.simulator.holdings)
     document.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !$('run').disabled) run()
     })

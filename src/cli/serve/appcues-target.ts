@@ -1,0 +1,64 @@
+import { UsageError } from '../args'
+import { DEFAULT_CREDENTIALS, HostRouteError, routeAppcuesHostsTo, startRoutedSimulator } from '../../simulator'
+import type { Simulator } from '../../simulator'
+import type { SimulatorTarget } from './playground/settings'
+
+/** Where serve's requests for Appcues go: a simulator (in this process, or on this machine) or Appcues itself. */
+export interface ServeTarget {
+  /** The simulator Appcues' hosts are routed to; undefined when requests go to Appcues. */
+  simulator?: SimulatorTarget
+  /** What the terminal is told; it never holds a secret the user gave. */
+  notice: string
+  close(): Promise<void>
+}
+
+export type ServeTargetChoice = { kind: 'in-process' } | { kind: 'simulator'; url: string } | { kind: 'appcues' }
+
+function credentialsLine({ accountId, apiKey, apiSecret }: SimulatorTarget['credentials']): string {
+  return `account ID ${accountId}, API key ${apiKey}, API secret ${apiSecret}`
+}
+
+/** A simulator running in this process, as the playground uses it: it can show and clear what the simulator holds. */
+export function inProcessTarget(running: Simulator): SimulatorTarget {
+  return {
+    url: running.url,
+    credentials: running.credentials,
+    state: () => running.state(),
+    reset: () => running.reset()
+  }
+}
+
+export async function openServeTarget(choice: ServeTargetChoice): Promise<ServeTarget> {
+  if (choice.kind === 'appcues') {
+    return {
+      notice: 'Requests go to Appcues itself, with the credentials each request carries (--no-simulator).',
+      close: () => Promise.resolve()
+    }
+  }
+  if (choice.kind === 'simulator') {
+    let restore: () => void
+    try {
+      restore = routeAppcuesHostsTo(choice.url)
+    } catch (error) {
+      if (error instanceof HostRouteError) throw new UsageError(`--simulator: ${error.message}`)
+      throw error
+    }
+    return {
+      simulator: { url: choice.url, credentials: { ...DEFAULT_CREDENTIALS } },
+      notice: `Requests for Appcues go to the simulator at ${
+        choice.url
+      }. Empty credentials in the playground are filled with a simulator's defaults (${credentialsLine(
+        DEFAULT_CREDENTIALS
+      )}).`,
+      close: () => Promise.resolve(restore())
+    }
+  }
+  const running = await startRoutedSimulator({ maxRecords: 10_000 })
+  return {
+    simulator: inProcessTarget(running),
+    notice: `Requests for Appcues go to an Appcues simulator in this process at ${running.url} (${credentialsLine(
+      running.credentials
+    )}); nothing leaves this machine. Run serve with --no-simulator to send to Appcues.`,
+    close: () => running.close()
+  }
+}
