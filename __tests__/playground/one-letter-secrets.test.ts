@@ -47,7 +47,11 @@ describeInChromium('the playground page with the one-letter credentials of the R
     expect(pageErrors).toEqual([])
     expect(await page.getAttribute('#status', 'class')).toContain('ok')
     expect(await shownExchanges(page)).toEqual([
-      { method: 'POST', url: `${sim.url}/v2/accounts/10001/users/user-1042/events`, status: '202 Accepted' }
+      {
+        method: 'POST',
+        url: 'https://api.appcues.com/v2/accounts/10001/users/user-1042/events',
+        status: '202 Accepted'
+      }
     ])
     expect(await page.textContent('#payload')).not.toContain('<redacted>')
     expect(await page.textContent('#holdings')).toContain('user-1042')
