@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net'
 import { guardRefusal, isLoopbackHost } from '../local-server/origins'
 import type { GuardRules } from '../local-server/origins'
 import { createTimedServer } from '../local-server/timeouts'
+import { describeTarget, requestPathname } from '../local-server/request-target'
 import { APPCUES_HOSTS } from './host-route'
 import { BodyError, readBody } from './body'
 import { FaultInjector } from './faults'
@@ -91,6 +92,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, runtime: Runtim
   const refused = guardRefusal(req, runtime.guard)
   if (refused) {
     await send(res, appcuesError(403, refused))
+    return
+  }
+
+  if (requestPathname(path) === undefined) {
+    record(400)
+    await send(res, appcuesError(400, `The request target ${describeTarget(path)} is not a path.`))
     return
   }
 
