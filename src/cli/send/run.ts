@@ -8,6 +8,9 @@ import { DeadLetterFile } from './record/dead-letter'
 import type { Input } from './read/input'
 import { inputOf } from './read/input'
 import { readEvents } from './read/input-format'
+import { ContentFingerprint, ContentMismatch, fingerprinted } from './read/content-mark'
+import type { RawLine } from './read/line-reader'
+import { UsageError } from '../args'
 import { guardEventLoop } from './loop-guard'
 import type { SendOptions } from './options'
 import type { ProgressSink } from './record/progress'
@@ -44,6 +47,39 @@ function exitCodeOf(summary: SendSummary, strict: boolean): number {
   return 0
 }
 
+const nameOf = (input: string) => (input === '-' ? 'standard input' : input)
+
+async function* startingWith(first: IteratorResult<RawLine>, rest: AsyncGenerator<RawLine>): AsyncGenerator<RawLine> {
+  if (first.done) return
+  yield first.value
+  yield* rest
+}
+
+/**
+ * With a checkpoint that recorded lines, reads the input until those lines are checked, before anything is sent: a
+ * resume with other content (a file rewritten or a line inserted since, other data on standard input) is refused.
+ */
+async function checkedInput(
+  lines: AsyncGenerator<RawLine>,
+  checkpoint: Checkpoint,
+  input: string
+): Promise<AsyncGenerator<RawLine>> {
+  const recorded = checkpoint.recordedContent
+  if (recorded.lines === 0) return lines
+  try {
+    return startingWith(await lines.next(), lines)
+  } catch (error) {
+    if (!(error instanceof ContentMismatch)) throw error
+    throw new UsageError(
+      `The checkpoint ${checkpoint.file} belongs to other input: it recorded the first ${
+        recorded.lines
+      } lines of ${nameOf(checkpoint.recordedInput)}, and in ${nameOf(input)} ${
+        error.message
+      } (a file rewritten or a line inserted since, or other data on standard input). Nothing was sent. Resume with the input it was written for, or give another --checkpoint file (or delete it to send every line again).`
+    )
+  }
+}
+
 /** Runs the events through the target and returns what the summary is made of. */
 async function deliverAll(run: SendRun, target: Target, input: Input, io: SendIO, checkpoint?: Checkpoint) {
   const onAbort = () =>
@@ -51,6 +87,13 @@ async function deliverAll(run: SendRun, target: Target, input: Input, io: SendIO
   io.signal?.addEventListener('abort', onAbort)
   const stream = input.open()
   try {
+    let lines = readEvents(stream as AsyncIterable<Buffer | string>, run.bytes)
+    if (checkpoint)
+      lines = await checkedInput(
+        fingerprinted(lines, checkpoint.content, checkpoint.recordedContent),
+        checkpoint,
+        input.name
+      )
     io.stderr(target.notice)
     if (checkpoint && checkpoint.resumedLines > 0) {
       io.stderr(`Resuming from ${checkpoint.file}: ${checkpoint.resumedLines} lines were finished by an earlier run.`)
@@ -58,7 +101,7 @@ async function deliverAll(run: SendRun, target: Target, input: Input, io: SendIO
     await run.prepare(target)
     run.progress.start()
     try {
-      await run.consume(readEvents(stream as AsyncIterable<Buffer | string>, run.bytes))
+      await run.consume(lines)
     } finally {
       run.progress.stop()
     }
@@ -84,7 +127,11 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
   let checkpoint: Checkpoint | undefined
   try {
     checkpoint = options.checkpoint
-      ? Checkpoint.open(options.checkpoint, { input: input.identity, subscriptions: fingerprint(subscriptions) })
+      ? Checkpoint.open(
+          options.checkpoint,
+          { input: input.name, subscriptions: fingerprint(subscriptions), subscriptionCount: subscriptions.length },
+          new ContentFingerprint()
+        )
       : undefined
   } catch (error) {
     lock?.release()
