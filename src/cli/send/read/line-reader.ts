@@ -46,7 +46,8 @@ export async function* readLines(
     for (let end = buffer.indexOf(NEWLINE, start); end !== -1; end = buffer.indexOf(NEWLINE, start)) {
       line++
       progress.bytes += pending + (end - start) + 1
-      if (skipping) {
+      // The whole line counts, the part in this chunk too: a line one byte over the limit is too long.
+      if (skipping || pending + (end - start) > maxLineBytes) {
         yield { line, text: '', tooLong: true }
       } else {
         parts.push(buffer.subarray(start, end))
