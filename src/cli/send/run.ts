@@ -19,7 +19,7 @@ import { Tally } from './record/tally'
 import { buildSummary, formatSummary } from './record/summary'
 import type { SendSummary } from './record/summary'
 import { fingerprint, loadMappingFile, presetSubscriptions } from './route/subscriptions'
-import { refuseSameFiles } from './read/same-file'
+import { checkOutputFiles } from './record/output-files'
 import { openTarget } from './target'
 import type { Target } from './target'
 
@@ -119,9 +119,9 @@ const STALLED =
 /** Sends the events of one input through the destination, then prints the summary. */
 export async function runSend(options: SendOptions, io: SendIO): Promise<SendResult> {
   const started = Date.now()
-  refuseSameFiles(options)
-  const subscriptions = options.mapping ? loadMappingFile(options.mapping, definition) : presetSubscriptions(definition)
   const input = inputOf(options.input, io.stdin)
+  const subscriptions = options.mapping ? loadMappingFile(options.mapping, definition) : presetSubscriptions(definition)
+  checkOutputFiles(options)
   // Two runs sharing one checkpoint would both send every event: the second is refused.
   const lock = options.checkpoint ? lockCheckpoint(options.checkpoint) : undefined
   let checkpoint: Checkpoint | undefined
@@ -156,8 +156,13 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
     })
   // Should the run wait for something that can no longer come, Node would exit 0 without a word: say so, exit 1.
   const closeFiles = () => {
-    checkpoint?.close()
-    deadLetters?.close()
+    const failure = checkpoint?.close()
+    if (failure) io.stderr(`The checkpoint ${checkpoint?.file ?? ''} could not be written: ${failure.message}`)
+    try {
+      deadLetters?.close()
+    } catch (error) {
+      io.stderr(`The dead-letter file ${options.deadLetter} could not be closed: ${(error as Error).message}`)
+    }
     lock?.release()
   }
   const guard = guardEventLoop(() => {
@@ -168,7 +173,15 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
     deadLetters = new DeadLetterFile(options.deadLetter, (checkpoint?.resumedLines ?? 0) > 0)
     run = new SendRun(options, io, subscriptions, deadLetters, checkpoint, input.totalBytes)
     target = await openTarget(options.target)
-    simulatorState = await deliverAll(run, target, input, io, checkpoint)
+    try {
+      simulatorState = await deliverAll(run, target, input, io, checkpoint)
+    } catch (error) {
+      // What fails before the events are read (a refused input or credentials) is reported alone; once events are
+      // being sent, an error still ends with the summary.
+      if (!run.consuming) throw error
+      run.stop(`an error occurred: ${(error as Error).message}`)
+      simulatorState = target.simulator?.state()
+    }
   } finally {
     guard.release()
     closeFiles()

@@ -4,7 +4,7 @@ import definition from '../../destinations/appcues'
 import { Batcher } from './batch/batcher'
 import type { BatchLane, Unsent } from './batch/batcher'
 import { Checkpoint } from './record/checkpoint'
-import type { DeadLetterFile } from './record/dead-letter'
+import type { DeadLetter, DeadLetterFile } from './record/dead-letter'
 import { Deliverer } from './deliver/deliver'
 import type { DeliveryUnit } from './deliver/deliver'
 import { parseLine } from './parse/events'
@@ -95,6 +95,12 @@ export class SendRun {
     private readonly checkpoint: Checkpoint | undefined,
     totalBytes: number | undefined
   ) {
+    if (checkpoint) {
+      checkpoint.onFailure = (error) =>
+        this.stop(
+          `the checkpoint ${checkpoint.file} could not be written (${error.message}). Lines finished after this are not recorded in it: a run with the same --checkpoint sends them again. Make room, then run again with the same --checkpoint.`
+        )
+    }
     this.progress = new Progress(options.quiet ? undefined : io.progress, () => ({
       tally: this.tally,
       bytesRead: this.bytes.bytes,
@@ -129,7 +135,11 @@ export class SendRun {
     return this.options.batchSize > 1
   }
 
+  /** Set once events are being read and sent. */
+  consuming = false
+
   async consume(lines: AsyncGenerator<RawLine>): Promise<void> {
+    this.consuming = true
     if (this.batching) return this.consumeInBatches(lines)
     let readError: Error | undefined
     const worker = async () => {
@@ -269,11 +279,12 @@ export class SendRun {
     }
     const outcomes = finals as FinalResult[]
     const reasons: string[] = []
+    let kept = true
     outcomes.forEach((final, i) => {
       if (final.kind !== 'rejected' && final.kind !== 'failed') return
       const unit = units[i]
       reasons.push(final.reason)
-      this.deadLetters.write({
+      const letter: DeadLetter = {
         outcome: final.kind,
         reason: final.reason,
         ...(final.status !== undefined ? { status: final.status } : {}),
@@ -284,10 +295,27 @@ export class SendRun {
         attempts: unit.attempts,
         at: new Date().toISOString(),
         event
-      })
+      }
+      if (this.deadLetters.write(letter)) {
+        kept = false
+        this.loseDeadLetter(letter)
+      }
     })
     this.tally.addOutcome(eventOutcome(outcomes, deliveredBefore), reasons)
-    this.checkpoint?.markLine(line)
+    // A line whose dead letter was not written is not checkpointed: a resume sends it again and writes it then.
+    if (kept) this.checkpoint?.markLine(line)
+  }
+
+  /** A dead letter the file could not take goes to standard error (even with --quiet), and the run stops. */
+  private loseDeadLetter(letter: DeadLetter): void {
+    const { file, failure } = this.deadLetters
+    this.progress.clear()
+    this.io.stderr(`Dead letter not written to ${file}: ${JSON.stringify(letter)}`)
+    this.stop(
+      `the dead-letter file ${file} could not be written (${
+        failure?.message ?? 'unknown error'
+      }). The dead letters it could not take are printed above, on standard error, and their lines are not checkpointed. Make room or choose another --dead-letter file, then run again with the same --checkpoint.`
+    )
   }
 
   /**

@@ -13,6 +13,9 @@ export interface CheckpointIdentity {
 
 const COMPACT_EVERY = 10_000
 
+/** The file a new snapshot is written to before it is renamed over the checkpoint. */
+export const checkpointTemporaryFile = (file: string) => `${file}.tmp`
+
 const NOTHING_READ: ContentMark = { lines: 0, sha256: '47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU' }
 
 /**
@@ -51,6 +54,10 @@ export class Checkpoint {
   private writtenContent: ContentMark
   /** Lines finished when this run started. */
   readonly resumedLines: number
+  /** The error of the first write that failed; nothing more is appended after it. */
+  failure?: Error
+  /** Told of the first write that fails. */
+  onFailure?: (error: Error) => void
   /** The input's name in the checkpoint when this run started. */
   readonly recordedInput: string
 
@@ -214,14 +221,21 @@ export class Checkpoint {
   }
 
   private write(entry: string): void {
+    if (this.failure) return
     const mark = this.contentMark()
     const read = mark.lines > this.writtenContent.lines ? `r ${mark.lines} ${mark.sha256}\n` : ''
-    this.writtenContent = mark
-    // One write: the content mark that covers the entry's line cannot be lost without the entry.
-    fs.writeSync(this.fd, `${read}${entry}\n`)
-    if (++this.appended >= COMPACT_EVERY) {
-      fs.closeSync(this.fd)
-      this.fd = this.compact()
+    try {
+      // One write: the content mark that covers the entry's line cannot be lost without the entry.
+      fs.writeSync(this.fd, `${read}${entry}\n`)
+      this.writtenContent = mark
+      if (++this.appended >= COMPACT_EVERY) {
+        fs.closeSync(this.fd)
+        this.fd = this.compact()
+      }
+    } catch (error) {
+      // Nothing more is appended after a failed write (a full disk): a half-written last entry is ignored on resume.
+      this.failure = error as Error
+      this.onFailure?.(this.failure)
     }
   }
 
@@ -240,15 +254,21 @@ export class Checkpoint {
       ...(this.calls.size > 0 ? { calls: Object.fromEntries(this.calls) } : {}),
       ...(this.batches.size > 0 ? { batches: Object.fromEntries(this.batches) } : {})
     }
-    const temporary = `${this.file}.tmp`
+    const temporary = checkpointTemporaryFile(this.file)
     fs.writeFileSync(temporary, `${JSON.stringify(snapshot)}\n`)
     fs.renameSync(temporary, this.file)
     this.appended = 0
     return fs.openSync(this.file, 'a')
   }
 
-  close(): void {
-    fs.closeSync(this.fd)
-    fs.closeSync(this.compact())
+  /** Writes the final snapshot; returns the error when the file could not be written (then or during the run). */
+  close(): Error | undefined {
+    try {
+      fs.closeSync(this.fd)
+      fs.closeSync(this.compact())
+      return this.failure
+    } catch (error) {
+      return this.failure ?? (error as Error)
+    }
   }
 }
