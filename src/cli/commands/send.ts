@@ -4,7 +4,7 @@ import { readSendArgs } from '../send/options'
 async function run(args: string[], io: CommandIO): Promise<number> {
   const options = readSendArgs(args, process.env, io)
   if (options === 'help') return 0
-  const { runSend } = await import('../send/run')
+  const [{ runSend }, { endAfterRun }] = await Promise.all([import('../send/run'), import('../send/loop-guard')])
   const controller = new AbortController()
   let interrupts = 0
   const onSignal = () => {
@@ -22,6 +22,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
       stdin: process.stdin,
       signal: controller.signal
     })
+    endAfterRun(result.exitCode)
     return result.exitCode
   } finally {
     process.off('SIGINT', onSignal)
