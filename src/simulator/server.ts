@@ -33,6 +33,8 @@ export interface Simulator {
   /** Holds every API request that arrives from now on until `resume()`; held requests whose client left are dropped. */
   pause(): void
   resume(): void
+  /** How many API requests `pause()` is holding now. */
+  held(): number
   close(): Promise<void>
 }
 
@@ -41,6 +43,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 class Gate {
   private opened: Promise<void> = Promise.resolve()
   private release?: () => void
+  /** Requests waiting at the closed gate. */
+  waiting = 0
 
   close(): void {
     if (this.release) return
@@ -52,8 +56,14 @@ class Gate {
     this.release = undefined
   }
 
-  wait(): Promise<void> {
-    return this.opened
+  async wait(): Promise<void> {
+    if (!this.release) return
+    this.waiting++
+    try {
+      await this.opened
+    } finally {
+      this.waiting--
+    }
   }
 }
 
@@ -208,6 +218,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     pause: () => runtime.gate.close(),
     resume: () => runtime.gate.open(),
+    held: () => runtime.gate.waiting,
     close: () =>
       new Promise<void>((resolve, reject) => {
         runtime.gate.open()

@@ -32,7 +32,15 @@ export interface SendIO {
   stdin?: Readable
   /** Aborting it stops reading; events in flight finish, then the summary is printed. */
   signal?: AbortSignal
+  /** How long events in flight may take to finish once `signal` aborts (default STOP_GRACE_MS). */
+  stopGraceMs?: number
 }
+
+/**
+ * After the first Ctrl-C, how long the events in flight may take to finish; the summary is printed then at the latest,
+ * and the events still in flight are counted as unfinished (neither dead-lettered nor checkpointed).
+ */
+export const STOP_GRACE_MS = 5000
 
 export interface SendResult {
   summary: SendSummary
@@ -42,7 +50,7 @@ export interface SendResult {
 }
 
 function exitCodeOf(summary: SendSummary, strict: boolean): number {
-  if (summary.failed > 0 || summary.stopped || summary.noEvents) return 1
+  if (summary.failed > 0 || summary.unfinished > 0 || summary.stopped || summary.noEvents) return 1
   if (strict && (summary.rejected > 0 || summary.malformed > 0)) return 1
   return 0
 }
@@ -82,8 +90,13 @@ async function checkedInput(
 
 /** Runs the events through the target and returns what the summary is made of. */
 async function deliverAll(run: SendRun, target: Target, input: Input, io: SendIO, checkpoint?: Checkpoint) {
-  const onAbort = () =>
+  let giveUp = () => undefined as void
+  const abandoned = new Promise<'abandoned'>((resolve) => (giveUp = () => resolve('abandoned')))
+  let grace: NodeJS.Timeout | undefined
+  const onAbort = () => {
     run.stop('interrupted. Run again with the same --checkpoint to continue where this run stopped.')
+    grace = setTimeout(giveUp, io.stopGraceMs ?? STOP_GRACE_MS)
+  }
   io.signal?.addEventListener('abort', onAbort)
   const stream = input.open()
   try {
@@ -101,13 +114,18 @@ async function deliverAll(run: SendRun, target: Target, input: Input, io: SendIO
     await run.prepare(target)
     run.progress.start()
     try {
-      await run.consume(lines)
+      const consumed = run.consume(lines)
+      // Abandoned after the grace period, the work goes on until the process ends; its failure is nobody's concern.
+      consumed.catch(() => undefined)
+      await Promise.race([consumed, abandoned])
     } finally {
       run.progress.stop()
     }
     return target.simulator?.state()
   } finally {
+    clearTimeout(grace)
     io.signal?.removeEventListener('abort', onAbort)
+    run.end()
     stream.destroy()
   }
 }
@@ -146,6 +164,7 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
       input: options.input,
       target: target?.description ?? { kind: 'appcues', where: 'not reached', accountId: 0 },
       tally: run?.tally ?? new Tally(),
+      unfinished: run?.unfinished ?? 0,
       requests: run?.counters.requests ?? 0,
       batchSize: options.batchSize,
       elapsedMs: Date.now() - started,

@@ -116,7 +116,13 @@ export class SendRun {
     const instrument = new RequestInstrument(limiter, this.counters, inFlight)
     const destination = new Destination(instrument.wrapDefinition(definition))
     await checkSubscriptions(destination, target.settings, this.subscriptions)
-    this.tally.retries += await checkCredentials(destination, target.settings, instrument, this.options.retry)
+    this.tally.retries += await checkCredentials(
+      destination,
+      target.settings,
+      instrument,
+      this.options.retry,
+      this.stopping.signal
+    )
     this.deliverer = new Deliverer(destination, target.settings, instrument)
   }
 
@@ -126,8 +132,24 @@ export class SendRun {
     this.io.stderr(line)
   }
 
+  /** Aborted when the run stops: backoffs end at once, and no event waiting for its turn is sent. */
+  private readonly stopping = new AbortController()
+
   stop(reason: string): void {
     this.stopped ??= reason
+    this.stopping.abort()
+  }
+
+  /** Set once the run has ended (its summary is made): work still going on records nothing more. */
+  private ended = false
+
+  end(): void {
+    this.ended = true
+  }
+
+  /** Events read that have no outcome yet (in flight, or waiting for their turn). */
+  get unfinished(): number {
+    return this.tally.read - this.tally.finished
   }
 
   /** Whether events go through the actions' batch path (`--batch-size` above 1). */
@@ -241,7 +263,7 @@ export class SendRun {
     let unfinished = units.length
     // A unit delivered while others of the same event are still running is recorded on its own, at once.
     const onSettled = (unit: DeliveryUnit, result: AttemptResult) => {
-      if (result.kind === 'retry') return
+      if (result.kind === 'retry' || this.ended) return
       unfinished--
       if (result.kind === 'delivered' && unfinished > 0) this.checkpoint?.markUnit(line, unit.index)
     }
@@ -249,7 +271,11 @@ export class SendRun {
       units,
       (group) => this.deliverer.deliverGroup(group, onSettled),
       this.options.retry,
-      { onRetry: () => this.tally.retries++, stopping: () => this.stopped !== undefined }
+      {
+        onRetry: () => this.tally.retries++,
+        stopping: () => this.stopped !== undefined,
+        signal: this.stopping.signal
+      }
     )
     this.finishLine(line, event, units, finals, deliveredBefore)
   }
@@ -262,6 +288,7 @@ export class SendRun {
     finals: LineFinal[],
     deliveredBefore: boolean
   ): void {
+    if (this.ended) return
     const fatal = finals.find((final) => final.kind === 'fatal')
     if (fatal) {
       // Neither dead-lettered nor checkpointed: resuming with the same --checkpoint sends the event again.
@@ -405,7 +432,11 @@ export class SendRun {
           ? this.deliverer.deliverBatch(pending, context, onSettled)
           : this.deliverer.deliverGroup(pending, onSettled),
       this.options.retry,
-      { onRetry: () => this.tally.retries++, stopping: () => this.stopped !== undefined }
+      {
+        onRetry: () => this.tally.retries++,
+        stopping: () => this.stopped !== undefined,
+        signal: this.stopping.signal
+      }
     )
     batch.forEach((queued, index) => {
       if (!settled.has(queued.unit)) queued.settle(finals[index])
@@ -438,6 +469,7 @@ export class SendRun {
 
   /** One unit of a pending line has its final result; the line is finished with its last unit. */
   private settle(pending: PendingLine, position: number, final: LineFinal): void {
+    if (this.ended) return
     pending.finals[position] = final
     pending.open--
     if (pending.open > 0) {

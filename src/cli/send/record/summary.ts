@@ -20,6 +20,8 @@ export interface SendSummary {
   skipped: number
   rejected: number
   failed: number
+  /** Events read that had no outcome when the run ended (in flight when a stopped run gave up waiting). */
+  unfinished: number
   requests: number
   retries: number
   /** Events per batch of one subscription (`--batch-size`); 1 means one event at a time. */
@@ -45,6 +47,7 @@ export function buildSummary(parts: {
   input: string
   target: TargetDescription
   tally: Tally
+  unfinished: number
   requests: number
   batchSize: number
   elapsedMs: number
@@ -74,6 +77,7 @@ export function buildSummary(parts: {
     skipped: tally.skipped,
     rejected: tally.rejected,
     failed: tally.failed,
+    unfinished: parts.unfinished,
     requests: parts.requests,
     retries: tally.retries,
     batchSize: parts.batchSize,
@@ -127,6 +131,15 @@ export function formatSummary(summary: SendSummary): string[] {
   lines.push(...reasons(summary.topRejectedReasons))
   lines.push(row('failed', summary.failed, summary.failed > 0 ? 'not delivered; top reasons:' : ''))
   lines.push(...reasons(summary.topFailedReasons))
+  if (summary.unfinished > 0) {
+    lines.push(
+      row(
+        'unfinished',
+        summary.unfinished,
+        'still in flight when the run stopped: neither dead-lettered nor checkpointed'
+      )
+    )
+  }
   const batches = summary.batchSize > 1 ? `, batches of up to ${summary.batchSize} events` : ''
   // Every run starts with one check of the credentials (the call testAuthentication makes); it is a request too.
   const retries = `${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}`
