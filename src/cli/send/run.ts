@@ -50,7 +50,8 @@ export interface SendResult {
 }
 
 function exitCodeOf(summary: SendSummary, strict: boolean): number {
-  if (summary.failed > 0 || summary.unfinished > 0 || summary.stopped || summary.noEvents) return 1
+  if (summary.failed > 0 || summary.unfinished > 0 || summary.stopped || summary.noEvents || summary.incomplete)
+    return 1
   if (strict && (summary.rejected > 0 || summary.malformed > 0)) return 1
   return 0
 }

@@ -193,6 +193,7 @@ export class SendRun {
     if (parsed.kind === 'blank') {
       this.checkpoint?.markLine(raw.line, false)
     } else if (parsed.kind === 'malformed') {
+      if (raw.truncated) this.tally.incomplete = parsed.error
       this.tally.addMalformed(parsed.line, parsed.error, raw.text)
       this.say(`line ${parsed.line}: skipped, ${parsed.error}`)
       this.checkpoint?.markLine(raw.line, false)

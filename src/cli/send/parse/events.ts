@@ -47,6 +47,14 @@ export function parseLine({ line, text, tooLong, invalidUtf8, unreadable }: RawL
   } catch (error) {
     return { kind: 'malformed', line, error: `not valid JSON (${(error as Error).message})` }
   }
+  if (Array.isArray(value)) {
+    return {
+      kind: 'malformed',
+      line,
+      error:
+        'a JSON array on one line: a JSON-lines file holds one event, a JSON object, on each line (a file that is one JSON array is read element by element)'
+    }
+  }
   if (!isObject(value)) return { kind: 'malformed', line, error: 'not a JSON object (each line must hold one event)' }
   const { event, only } = unwrapDeadLetter(value)
   if (typeof event.type !== 'string' || event.type === '') {

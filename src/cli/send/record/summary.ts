@@ -40,6 +40,8 @@ export interface SendSummary {
   stopped: string | null
   /** Set when the input is not empty but not one event could be read from it: what it looks like. */
   noEvents: string | null
+  /** Set when the input ended before its format says it is complete (a JSON array cut short), and how. */
+  incomplete: string | null
   simulator?: SimulatorCounts
 }
 
@@ -92,6 +94,7 @@ export function buildSummary(parts: {
     checkpoint: parts.checkpoint ?? null,
     stopped: parts.stopped ?? null,
     noEvents,
+    incomplete: tally.incomplete ?? null,
     ...(parts.simulator ? { simulator: parts.simulator } : {})
   }
 }
@@ -153,5 +156,6 @@ export function formatSummary(summary: SendSummary): string[] {
   if (summary.checkpoint) lines.push(`  checkpoint     ${summary.checkpoint}`)
   if (summary.stopped) lines.push('', `Stopped early: ${summary.stopped}`)
   if (summary.noEvents) lines.push('', `Nothing sent: ${summary.noEvents}`)
+  if (summary.incomplete) lines.push('', `Input incomplete: ${summary.incomplete}.`)
   return lines
 }
