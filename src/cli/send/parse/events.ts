@@ -1,6 +1,7 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { eventShapeProblem, isObject, MAX_EVENT_DEPTH, nestedDeeperThan } from '../../event-shape'
 import type { RawLine } from '../read/line-reader'
+import { inexactNumber } from './exact-numbers'
 
 export type ParsedLine =
   | { kind: 'blank'; line: number }
@@ -56,6 +57,8 @@ export function parseLine({ line, text, tooLong, invalidUtf8, unreadable }: RawL
     }
   }
   if (!isObject(value)) return { kind: 'malformed', line, error: 'not a JSON object (each line must hold one event)' }
+  const inexact = inexactNumber(text)
+  if (inexact) return { kind: 'malformed', line, error: `a number would change: ${inexact}` }
   const { event, only } = unwrapDeadLetter(value)
   if (typeof event.type !== 'string' || event.type === '') {
     return {
