@@ -434,7 +434,8 @@ describe('send --batch-size', () => {
     })
     const common = [file, '--checkpoint', checkpoint, ...deadLetterArgs()]
     const child = cli(['send', ...common, ...targetThrough(sim, url), '--retry-delay', '60000', '--quiet'])
-    const taken = () => fs.readFileSync(checkpoint, 'utf8').includes('\nx ')
+    // Killed once the refused copy is taken back and the delivered twin's line is recorded (two writes, in that order).
+    const taken = () => /\nx [^\n]*\n1\n/.test(fs.readFileSync(checkpoint, 'utf8'))
     await waitFor(() => copies === 2 && taken(), 15_000, 'the refused copy to be taken back')
     child.kill('SIGKILL')
     await child.exit

@@ -21,6 +21,9 @@ import { RecentIds } from './route/recent-ids'
 import { deliverWithRetries } from './deliver/retry'
 import type { FinalResult } from './deliver/retry'
 import { matcher } from './route/subscriptions'
+import { orderKeysOf } from './route/order-keys'
+import { KeyOrder } from './batch/key-order'
+import type { Place } from './batch/key-order'
 import type { Subscription } from './route/subscriptions'
 import type { EventOutcome } from './record/tally'
 import { Tally } from './record/tally'
@@ -41,6 +44,8 @@ interface QueuedUnit {
 }
 
 const UNSENT_REASON = 'Not sent: the run stopped before the batch holding this event was sent.'
+const UNSENT_TURN_REASON =
+  'Not sent: the run stopped while this event waited for an earlier event of the same user, group or audience.'
 
 const DUPLICATE_REASON = 'duplicate messageId'
 
@@ -86,6 +91,9 @@ export class SendRun {
   stopped?: string
   private deliverer!: Deliverer
   private readonly recentIds = new RecentIds()
+  private readonly keyOrder = new KeyOrder()
+  private readonly matchers: Array<(event: SegmentEvent) => boolean>
+  private readonly orderKeys: Array<(event: SegmentEvent) => string[]>
 
   constructor(
     private readonly options: SendOptions,
@@ -95,6 +103,17 @@ export class SendRun {
     private readonly checkpoint: Checkpoint | undefined,
     totalBytes: number | undefined
   ) {
+    this.matchers = subscriptions.map((subscription) => {
+      const matches = matcher(subscription)
+      return (event: SegmentEvent) => {
+        try {
+          return matches(event)
+        } catch {
+          return true
+        }
+      }
+    })
+    this.orderKeys = subscriptions.map((subscription, index) => orderKeysOf(subscription, index))
     if (checkpoint) {
       checkpoint.onFailure = (error) =>
         this.stop(
@@ -261,6 +280,8 @@ export class SendRun {
 
   private async handleEvent(line: number, event: SegmentEvent, only: string | undefined): Promise<void> {
     const { units, deliveredBefore } = this.unitsFor(line, event, only)
+    // Taken before anything is awaited, so that places follow the input order.
+    const places = units.map((unit) => this.placeInOrder(unit))
     let unfinished = units.length
     // A unit delivered while others of the same event are still running is recorded on its own, at once.
     const onSettled = (unit: DeliveryUnit, result: AttemptResult) => {
@@ -268,17 +289,42 @@ export class SendRun {
       unfinished--
       if (result.kind === 'delivered' && unfinished > 0) this.checkpoint?.markUnit(line, unit.index)
     }
-    const finals = await deliverWithRetries(
-      units,
-      (group) => this.deliverer.deliverGroup(group, onSettled),
-      this.options.retry,
-      {
-        onRetry: () => this.tally.retries++,
-        stopping: () => this.stopped !== undefined,
-        signal: this.stopping.signal
-      }
-    )
+    const finals = await Promise.all(units.map((unit, i) => this.deliverInTurn(unit, places[i], onSettled)))
     this.finishLine(line, event, units, finals, deliveredBefore)
+  }
+
+  /** The unit's place behind the earlier units of its subscription that change the same user, group or audience. */
+  private placeInOrder(unit: DeliveryUnit): Place {
+    const { index } = unit
+    const matches = this.matchers[index]
+    return this.keyOrder.enter(matches(unit.event) ? this.orderKeys[index](unit.event) : [])
+  }
+
+  /** Delivers one unit on its own (with its retries) once its turn has come; it is not sent once the run stops. */
+  private async deliverInTurn(
+    unit: DeliveryUnit,
+    place: Place,
+    onSettled: (unit: DeliveryUnit, result: AttemptResult) => void
+  ): Promise<LineFinal> {
+    try {
+      await place.turn
+      if (this.stopped) return { kind: 'unsent', reason: UNSENT_TURN_REASON }
+      const [final] = await deliverWithRetries(
+        [unit],
+        (group) => this.deliverer.deliverGroup(group, onSettled),
+        this.options.retry,
+        this.retryHooks
+      )
+      return final
+    } finally {
+      place.leave()
+    }
+  }
+
+  private readonly retryHooks = {
+    onRetry: () => this.tally.retries++,
+    stopping: () => this.stopped !== undefined,
+    signal: this.stopping.signal
   }
 
   /** Records an event's outcome once every one of its units has a final result. */
@@ -423,21 +469,25 @@ export class SendRun {
       settled.add(unit)
       byUnit.get(unit)?.settle(result)
     }
+    if (!lane.batched) {
+      // One at a time, each event in its turn: a retry of a user's older update lands before the newer one.
+      const places = batch.map((queued) => this.placeInOrder(queued.unit))
+      await Promise.all(
+        batch.map(async (queued, i) => {
+          const final = await this.deliverInTurn(queued.unit, places[i], onSettled)
+          if (!settled.has(queued.unit)) queued.settle(final)
+        })
+      )
+      return
+    }
     const context = newBatchContext()
     context.journal = this.batchJournal(lane, batch, resumedId)
     const units = batch.map((queued) => queued.unit)
     const finals = await deliverWithRetries(
       units,
-      (pending) =>
-        lane.batched
-          ? this.deliverer.deliverBatch(pending, context, onSettled)
-          : this.deliverer.deliverGroup(pending, onSettled),
+      (pending) => this.deliverer.deliverBatch(pending, context, onSettled),
       this.options.retry,
-      {
-        onRetry: () => this.tally.retries++,
-        stopping: () => this.stopped !== undefined,
-        signal: this.stopping.signal
-      }
+      this.retryHooks
     )
     batch.forEach((queued, index) => {
       if (!settled.has(queued.unit)) queued.settle(finals[index])
