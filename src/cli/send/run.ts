@@ -19,6 +19,7 @@ import { Tally } from './record/tally'
 import { buildSummary, formatSummary } from './record/summary'
 import type { SendSummary } from './record/summary'
 import { fingerprint, loadMappingFile, presetSubscriptions } from './route/subscriptions'
+import { stateKeyOf } from './route/order-keys'
 import { checkOutputFiles } from './record/output-files'
 import { openTarget } from './target'
 import type { Target } from './target'
@@ -169,7 +170,11 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
       requests: run?.counters.requests ?? 0,
       batchSize: options.batchSize,
       elapsedMs: Date.now() - started,
-      deadLetter: { file: deadLetters?.file ?? options.deadLetter, count: deadLetters?.count ?? 0 },
+      deadLetter: {
+        file: deadLetters?.file ?? options.deadLetter,
+        count: deadLetters?.count ?? 0,
+        superseded: deadLetters?.superseded ?? 0
+      },
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       ...(stopped ?? run?.stopped ? { stopped: stopped ?? run?.stopped } : {}),
       ...(simulatorState ? { simulator: simulatorState.counts } : {})
@@ -190,7 +195,11 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
     closeFiles()
   })
   try {
-    deadLetters = new DeadLetterFile(options.deadLetter, (checkpoint?.resumedLines ?? 0) > 0)
+    const stateKeys = subscriptions.map((subscription, index) => stateKeyOf(subscription, index))
+    deadLetters = new DeadLetterFile(options.deadLetter, (checkpoint?.resumedLines ?? 0) > 0, (letter) => {
+      const index = subscriptions.findIndex((subscription) => subscription.name === letter.subscription)
+      return index === -1 ? undefined : stateKeys[index](letter.event)
+    })
     run = new SendRun(options, io, subscriptions, deadLetters, checkpoint, input.totalBytes)
     target = await openTarget(options.target)
     try {

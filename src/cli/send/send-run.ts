@@ -21,7 +21,7 @@ import { RecentIds } from './route/recent-ids'
 import { deliverWithRetries } from './deliver/retry'
 import type { FinalResult } from './deliver/retry'
 import { matcher } from './route/subscriptions'
-import { orderKeysOf } from './route/order-keys'
+import { orderKeysOf, stateKeyOf } from './route/order-keys'
 import { KeyOrder } from './batch/key-order'
 import type { Place } from './batch/key-order'
 import type { Subscription } from './route/subscriptions'
@@ -48,6 +48,8 @@ const UNSENT_TURN_REASON =
   'Not sent: the run stopped while this event waited for an earlier event of the same user, group or audience.'
 
 const DUPLICATE_REASON = 'duplicate messageId'
+const SUPERSEDED_REASON =
+  'superseded dead letter: a later event changed the same user, group or membership and was delivered'
 
 /** Whether the subscription's filter matches the event; a filter that cannot read the event counts as a match. */
 function matchesSafely(subscription: Subscription, event: SegmentEvent): boolean {
@@ -94,6 +96,7 @@ export class SendRun {
   private readonly keyOrder = new KeyOrder()
   private readonly matchers: Array<(event: SegmentEvent) => boolean>
   private readonly orderKeys: Array<(event: SegmentEvent) => string[]>
+  private readonly stateKeys: Array<(event: SegmentEvent) => string | undefined>
 
   constructor(
     private readonly options: SendOptions,
@@ -114,6 +117,7 @@ export class SendRun {
       }
     })
     this.orderKeys = subscriptions.map((subscription, index) => orderKeysOf(subscription, index))
+    this.stateKeys = subscriptions.map((subscription, index) => stateKeyOf(subscription, index))
     if (checkpoint) {
       checkpoint.onFailure = (error) =>
         this.stop(
@@ -218,7 +222,10 @@ export class SendRun {
       this.checkpoint?.markLine(raw.line, false)
     } else {
       this.tally.read++
-      if (this.isRepeat(parsed.event, parsed.only)) {
+      if (parsed.supersededBy !== undefined) {
+        this.tally.addOutcome('skipped', [SUPERSEDED_REASON])
+        this.checkpoint?.markLine(raw.line)
+      } else if (this.isRepeat(parsed.event, parsed.only)) {
         this.tally.addOutcome('skipped', [DUPLICATE_REASON])
         this.checkpoint?.markLine(raw.line)
       } else if (parsed.problem) {
@@ -355,8 +362,10 @@ export class SendRun {
     const reasons: string[] = []
     let kept = true
     outcomes.forEach((final, i) => {
-      if (final.kind !== 'rejected' && final.kind !== 'failed') return
       const unit = units[i]
+      const key = this.stateKeys[unit.index](event)
+      if (final.kind === 'delivered' && key !== undefined) this.deadLetters.delivered(key, line)
+      if (final.kind !== 'rejected' && final.kind !== 'failed') return
       reasons.push(final.reason)
       const letter: DeadLetter = {
         outcome: final.kind,
@@ -370,7 +379,7 @@ export class SendRun {
         at: new Date().toISOString(),
         event
       }
-      if (this.deadLetters.write(letter)) {
+      if (this.deadLetters.write(letter, key)) {
         kept = false
         this.loseDeadLetter(letter)
       }

@@ -14,12 +14,22 @@ export type ParsedLine =
       only?: string
       /** Set when the event's shape is wrong: it is rejected without being sent. */
       problem?: string
+      /** From a dead-letter record marked superseded: the later input line whose delivered event made it out of date. */
+      supersededBy?: number
     }
 
 /** A dead-letter line is `{reason, ..., event}`; `send` takes it back as the event it holds. */
-function unwrapDeadLetter(value: Record<string, unknown>): { event: Record<string, unknown>; only?: string } {
+function unwrapDeadLetter(value: Record<string, unknown>): {
+  event: Record<string, unknown>
+  only?: string
+  supersededBy?: number
+} {
   if (value.type === undefined && isObject(value.event) && typeof value.reason === 'string') {
-    return { event: value.event, ...(typeof value.subscription === 'string' ? { only: value.subscription } : {}) }
+    return {
+      event: value.event,
+      ...(typeof value.subscription === 'string' ? { only: value.subscription } : {}),
+      ...(typeof value.supersededBy === 'number' ? { supersededBy: value.supersededBy } : {})
+    }
   }
   return { event: value }
 }
@@ -59,7 +69,7 @@ export function parseLine({ line, text, tooLong, invalidUtf8, unreadable }: RawL
   if (!isObject(value)) return { kind: 'malformed', line, error: 'not a JSON object (each line must hold one event)' }
   const inexact = inexactNumber(text)
   if (inexact) return { kind: 'malformed', line, error: `a number would change: ${inexact}` }
-  const { event, only } = unwrapDeadLetter(value)
+  const { event, only, supersededBy } = unwrapDeadLetter(value)
   if (typeof event.type !== 'string' || event.type === '') {
     return {
       kind: 'malformed',
@@ -73,6 +83,7 @@ export function parseLine({ line, text, tooLong, invalidUtf8, unreadable }: RawL
     line,
     event: event as unknown as SegmentEvent,
     ...(only ? { only } : {}),
-    ...(problem ? { problem } : {})
+    ...(problem ? { problem } : {}),
+    ...(supersededBy !== undefined ? { supersededBy } : {})
   }
 }

@@ -34,7 +34,8 @@ export interface SendSummary {
   topSkippedReasons: ReasonCount[]
   topMalformedReasons: ReasonCount[]
   malformedLines: Array<{ line: number; error: string }>
-  deadLetter: { file: string; count: number } | null
+  /** The dead letters written, and how many of them a later delivered event superseded (a replay skips those). */
+  deadLetter: { file: string; count: number; superseded: number } | null
   checkpoint: string | null
   /** Why the run stopped before the end of the input, if it did. */
   stopped: string | null
@@ -53,7 +54,7 @@ export function buildSummary(parts: {
   requests: number
   batchSize: number
   elapsedMs: number
-  deadLetter: { file: string; count: number }
+  deadLetter: { file: string; count: number; superseded: number }
   checkpoint?: string
   stopped?: string
   simulator?: SimulatorCounts
@@ -149,9 +150,13 @@ export function formatSummary(summary: SendSummary): string[] {
   lines.push(row('requests', summary.requests, `including 1 credential check; ${retries}${batches}`))
   lines.push(row('elapsed', `${(summary.elapsedMs / 1000).toFixed(1)} s`, `${summary.eventsPerSecond} events/s`))
   if (summary.deadLetter) {
-    lines.push(
-      `  dead letters   ${summary.deadLetter.count} in ${summary.deadLetter.file} (fix the cause, then send that file)`
-    )
+    const { count, file, superseded } = summary.deadLetter
+    lines.push(`  dead letters   ${count} in ${file} (fix the cause, then send that file)`)
+    if (superseded > 0) {
+      lines.push(
+        `                 ${superseded} of them superseded: a later event changed the same user, group or membership and was delivered, so sending that file skips them`
+      )
+    }
   }
   if (summary.checkpoint) lines.push(`  checkpoint     ${summary.checkpoint}`)
   if (summary.stopped) lines.push('', `Stopped early: ${summary.stopped}`)

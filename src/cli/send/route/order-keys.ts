@@ -42,3 +42,37 @@ export function orderKeysOf(subscription: Subscription, index: number): (event: 
     })
   }
 }
+
+/**
+ * The fields whose values name what a delivered event overwrites: a later delivered event with the same values makes
+ * an earlier dead letter out of date (sending it again would write the older change over the newer one). Events
+ * (track, page) add to what Appcues holds and overwrite nothing.
+ */
+const STATE_FIELDS: Record<string, string[]> = {
+  identifyUser: ['userId'],
+  identifyGroup: ['groupId'],
+  syncAudience: ['segmentId', 'segmentName', 'audience', 'userId']
+}
+
+/**
+ * For one subscription (at `index`): the key of what an event overwrites in Appcues, read through the mapping, or
+ * undefined when the event overwrites nothing (or the mapping cannot read it).
+ */
+export function stateKeyOf(subscription: Subscription, index: number): (event: SegmentEvent) => string | undefined {
+  const fields = (STATE_FIELDS[subscription.partnerAction] ?? []).filter(
+    (field) => subscription.mapping[field] !== undefined
+  )
+  if (fields.length === 0) return () => undefined
+  const mapping = Object.fromEntries(fields.map((field) => [field, subscription.mapping[field]])) as JSONLikeObject
+  return (event) => {
+    let values: Record<string, unknown>
+    try {
+      values = transform(mapping, event as unknown as Record<string, unknown>)
+    } catch {
+      return undefined
+    }
+    const parts = fields.map((field) => values[field])
+    if (parts.every((part) => part === undefined || part === null || part === '')) return undefined
+    return `${index}\u0000${parts.map((part) => (part === undefined ? '' : String(part))).join('\u0000')}`
+  }
+}
