@@ -5,7 +5,7 @@ import { MAX_EVENT_NAME_LENGTH } from './constants'
 export const MAX_BATCH_SIZE = 1000
 
 /** Half the maximum: enough to merge most repeated profile updates, small enough to send quickly. */
-export const DEFAULT_BATCH_SIZE = 500
+const DEFAULT_BATCH_SIZE = 500
 
 export const userIdField: InputField = {
   label: 'User ID',

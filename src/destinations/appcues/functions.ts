@@ -10,7 +10,7 @@ import {
 import type { JSONLikeObject, ModifiedResponse, RequestClient, RequestOptions } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import type { AppcuesEvent, AttributeValue, Attributes, SettingHints } from './types'
-import { API_HOSTS, MAX_EVENT_NAME_LENGTH } from './constants'
+import { API_HOSTS } from './constants'
 import { APPCUES_PUBLIC_API_VERSION } from './versioning-info'
 
 /** The Region setting, which must be US or EU. */
@@ -99,7 +99,7 @@ function describeAnswer(response: ModifiedResponse): string {
 }
 
 /** For a 401, 403 or 404 from Appcues: what Appcues said and which setting to check. Undefined for other errors. */
-export function settingHintOf(error: unknown, hints: SettingHints): string | undefined {
+function settingHintOf(error: unknown, hints: SettingHints): string | undefined {
   if (!(error instanceof HTTPError)) return undefined
   const response = error.response as ModifiedResponse
   const hint = hints[response.status as keyof SettingHints]
@@ -130,7 +130,7 @@ export async function appcuesRequest(
   }
 }
 
-/** The body of an Appcues event, from the fields that Track Event and Page View share. */
+/** The body of an Appcues event, from the fields that Track Event and Page View share (the Event Name field checks the length). */
 export function buildEvent(
   fields: { event: string; timestamp?: string | number; groupId?: string },
   attributes: Attributes
@@ -138,13 +138,6 @@ export function buildEvent(
   const name = fields.event
   if (!name.trim()) {
     throw new PayloadValidationError('The Event Name field is empty. Map a non-empty event name.')
-  }
-  // Counted in code points, as the field's own length check counts them.
-  const length = [...name].length
-  if (length > MAX_EVENT_NAME_LENGTH) {
-    throw new PayloadValidationError(
-      `The Event Name field has ${length} characters; Appcues accepts at most ${MAX_EVENT_NAME_LENGTH}. Map a shorter event name.`
-    )
   }
   const event: AppcuesEvent = { name, timestamp: toIsoTimestamp(fields.timestamp, 'The Timestamp field'), attributes }
   if (fields.groupId) event.group_id = fields.groupId
@@ -328,7 +321,7 @@ export function toAppcuesAttributes(
  * Event timestamps go to Appcues as ISO-8601. Numbers (also as text) are epoch milliseconds, or seconds when below
  * 1e11 (a date before 1973 in milliseconds). An empty value is the time of sending.
  */
-export function toIsoTimestamp(value: string | number | undefined, fieldLabel: string): string {
+function toIsoTimestamp(value: string | number | undefined, fieldLabel: string): string {
   if (value === undefined || value === '') return new Date().toISOString()
   const epoch = typeof value === 'number' ? value : /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined
   const date = epoch === undefined ? new Date(value) : new Date(Math.abs(epoch) < 1e11 ? epoch * 1000 : epoch)

@@ -13,8 +13,8 @@ import {
   BatchResults,
   encodeId,
   prepareEach,
-  toAppcuesAttributes,
-  toIsoTimestamp
+  buildEvent,
+  toAppcuesAttributes
 } from '../functions'
 import { freezeDate, restoreDate } from './__helpers__/fixed-clock'
 
@@ -136,7 +136,9 @@ describe('toAppcuesAttributes', () => {
   })
 })
 
-describe('toIsoTimestamp', () => {
+describe('buildEvent', () => {
+  const timestampOf = (timestamp: string | number | undefined) => buildEvent({ event: 'E', timestamp }, {}).timestamp
+
   afterEach(() => restoreDate())
 
   it.each([
@@ -151,15 +153,12 @@ describe('toIsoTimestamp', () => {
     [99_999_999_999, '5138-11-16T09:46:39.000Z'],
     [100_000_000_000, '1973-03-03T09:46:40.000Z']
   ])('converts %p (numbers below 1e11 are seconds, others milliseconds)', (value, expected) => {
-    expect(toIsoTimestamp(value, 'The Timestamp field')).toBe(expected)
+    expect(timestampOf(value)).toBe(expected)
   })
 
   it('uses the time of sending when the value is missing or empty', () => {
     freezeDate('2024-06-30T08:15:00.000Z')
-    expect([toIsoTimestamp(undefined, 'x'), toIsoTimestamp('', 'x')]).toEqual([
-      '2024-06-30T08:15:00.000Z',
-      '2024-06-30T08:15:00.000Z'
-    ])
+    expect([timestampOf(undefined), timestampOf('')]).toEqual(['2024-06-30T08:15:00.000Z', '2024-06-30T08:15:00.000Z'])
   })
 
   it.each([
@@ -169,9 +168,7 @@ describe('toIsoTimestamp', () => {
     ['-000001-01-01T00:00:00.000Z', 'is outside the years 0000 to 9999'],
     ['+010000-01-01T00:00:00.000Z', 'is outside the years 0000 to 9999']
   ])('refuses %p, naming the field and the value', (value, problem) => {
-    expect(refusal(() => toIsoTimestamp(value, 'The Timestamp field'))).toContain(
-      `The Timestamp field "${String(value)}" ${problem}`
-    )
+    expect(refusal(() => timestampOf(value))).toContain(`The Timestamp field "${String(value)}" ${problem}`)
   })
 })
 

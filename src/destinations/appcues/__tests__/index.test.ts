@@ -57,7 +57,7 @@ describe('Appcues (Actions)', () => {
 
     it('uses the EU host for EU accounts, and an Account ID stored as text', async () => {
       const scope = nock('https://api.eu.appcues.com').get('/v2/accounts/123/tags').reply(200, [])
-      const textual = { ...settings, region: 'EU', accountId: ' 123 ' } as unknown as JSONObject
+      const textual = { ...settings, region: 'EU', accountId: ' 123 ' } as unknown as Settings
       await expect(testDestination.testAuthentication(textual)).resolves.toBeUndefined()
       expect(scope.isDone()).toBe(true)
     })
@@ -85,7 +85,7 @@ describe('Appcues (Actions)', () => {
 
   describe('presets', () => {
     const presets = destination.presets ?? []
-    const subscribed = (name: string, event: Partial<SegmentEvent>) => {
+    const subscribed = (name: string, event: Record<string, unknown>) => {
       const preset = presets.find((candidate) => candidate.name === name)
       return preset?.type === 'automatic' && validate(parseFql(preset.subscribe), event)
     }
@@ -158,7 +158,13 @@ describe('Appcues (Actions)', () => {
         .post('/v2/accounts/123/groups/g1/users', { user_ids: ['u1'] })
         .optionally()
         .reply(200, {})
-      const event = createTestEvent({ userId: 'u1', timestamp: TIMESTAMP, properties: {}, context: {}, ...call })
+      const event = createTestEvent({
+        userId: 'u1',
+        timestamp: TIMESTAMP,
+        properties: {},
+        context: {},
+        ...call
+      } as Partial<SegmentEvent>)
       await testDestination.testAction(preset?.partnerAction ?? '', {
         event,
         settings,

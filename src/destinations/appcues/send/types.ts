@@ -8,24 +8,24 @@ interface SegmentCallBase {
   messageId?: string
 }
 
-export interface AppcuesTrackRequest extends SegmentCallBase {
+interface AppcuesTrackRequest extends SegmentCallBase {
   type: 'track'
   event: string
   properties?: Record<string, unknown>
 }
 
-export interface AppcuesPageRequest extends SegmentCallBase {
+interface AppcuesPageRequest extends SegmentCallBase {
   type: 'page' | 'screen'
   name?: string
   properties?: Record<string, unknown>
 }
 
-export interface AppcuesIdentifyRequest extends SegmentCallBase {
+interface AppcuesIdentifyRequest extends SegmentCallBase {
   type: 'identify'
   traits?: Record<string, unknown>
 }
 
-export interface AppcuesGroupRequest extends SegmentCallBase {
+interface AppcuesGroupRequest extends SegmentCallBase {
   type: 'group'
   groupId: string
   traits?: Record<string, unknown>

@@ -7,7 +7,7 @@ import type { Settings } from '../../generated-types'
 const SNAPSHOT_ACCOUNT_ID = 12345
 
 /**
- * The monorepo's generator fills settings with random values of their type: Region gets random text (it ignores
+ * `generateTestData` fills settings with random values of their type: Region gets random text (it ignores
  * choices) and Account ID a random decimal that may be negative. The destination rightly refuses both, so the
  * snapshot uses a valid value wherever the generated one is not.
  */
@@ -22,7 +22,7 @@ export function validSnapshotSettings(generated: Record<string, unknown>): Setti
 }
 
 /**
- * The monorepo's snapshot recipe: the action runs on seeded test data and the first request it makes is returned.
+ * The snapshot tests' recipe: the action runs on seeded test data and the first request it makes is returned.
  * An action may refuse the generated data as a payload (Sync Audience needs an Engage audience event): the refusal
  * is returned instead. Any other error fails the test, so that `-u` can never write a settings refusal.
  */

@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { createRequestClient, createTestEvent, createTestIntegration } from '@segment/actions-core'
-import type { SegmentEvent } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
 import { eraseUsers } from '../functions'
@@ -124,9 +124,9 @@ describe('Appcues.deleteUser', () => {
 
 describe('onDelete (Segment privacy deletions)', () => {
   const onDelete = (event: Partial<SegmentEvent>, withSettings: Settings = settings) =>
-    testDestination.onDelete(
+    testDestination.onDelete?.(
       createTestEvent({ type: 'delete', userId: 'u1', anonymousId: 'a1', ...event }),
-      withSettings
+      withSettings as unknown as JSONObject
     )
 
   it.each([
