@@ -10,6 +10,9 @@ const fs = require('fs')
 const os = require('os')
 const path = require('path')
 
+require('sucrase/dist/register').registerTS()
+const { deriveStage, STAGES } = require('./stages.ts')
+
 const root = path.join(__dirname, '..')
 const keep = process.argv.includes('--keep')
 const EXIT_GRACE_MS = 15_000
@@ -41,9 +44,6 @@ const MONOREPO_COMPILER_OPTIONS = {
   useUnknownInCatchVariables: false,
   noEmit: true
 }
-
-require('sucrase/dist/register').registerTS()
-const { deriveStage, STAGES } = require('./stages.ts')
 
 const cli = path.join(root, 'bin', 'appcues-actions.js')
 

@@ -79,6 +79,7 @@ describe('toAppcuesAttributes', () => {
   it('leaves out top-level keys that start with "_" (Appcues’ own) and an empty key, even when they collide', () => {
     const source = { _lastPageUrl: 'x', _nested: { a: 1 }, _nested_a: 2, '': 'nameless', kept: 1 }
     expect(toAppcuesAttributes(source, LABEL)).toStrictEqual({ kept: 1 })
+    expect(toAppcuesAttributes({ a_b: '', a: { b: 'kept' } }, LABEL)).toStrictEqual({ a_b: 'kept' })
   })
 
   it('accepts the same object twice and 16 levels of nesting', () => {
@@ -176,6 +177,10 @@ describe('apiUrl and encodeId', () => {
   it('builds the account’s URL on the region’s host, with the Account ID stored as a number or as digits', () => {
     expect(apiUrl(settings, '/tags')).toBe('https://api.appcues.com/v2/accounts/123/tags')
     expect(apiUrl({ ...settings, region: 'EU' }, '/tags')).toBe('https://api.eu.appcues.com/v2/accounts/123/tags')
+    expect(apiUrl({ ...settings, region: undefined } as unknown as Settings, '')).toMatch(
+      /^https:\/\/api\.appcues\.com\//
+    )
+    expect(apiUrl({ ...settings, accountId: 2 ** 53 - 1 }, '')).toMatch(/\/accounts\/9007199254740991$/)
     for (const accountId of ['123', ' 123 ', '00123']) {
       expect(apiUrl({ ...settings, accountId } as unknown as Settings, '')).toBe(
         'https://api.appcues.com/v2/accounts/123'

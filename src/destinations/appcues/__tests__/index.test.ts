@@ -137,6 +137,17 @@ describe('Appcues (Actions)', () => {
         { name: 'Invoice Paid', timestamp: TIMESTAMP, attributes: { amount: 3 }, group_id: 'g1' }
       ],
       [
+        'Page Calls',
+        { type: 'page', name: 'Pricing', properties: { plan: 'pro' }, context: { page: { url: 'https://a.co/p' } } },
+        'POST',
+        '/v2/accounts/123/users/u1/events',
+        {
+          name: 'Page Viewed',
+          timestamp: TIMESTAMP,
+          attributes: { plan: 'pro', name: 'Pricing', url: 'https://a.co/p' }
+        }
+      ],
+      [
         'Screen Calls',
         { type: 'screen', name: 'Settings', properties: { tab: 'billing' } },
         'POST',

@@ -63,6 +63,8 @@ describe('Appcues.identifyUser', () => {
   it.each([
     [{ userId: undefined }, "The root value is missing the required field 'userId'."],
     [{ userId: '..' }, 'The User ID ".." cannot be sent to Appcues.'],
+    // Field validation turns [null] into an empty string, which must not become /users//profile.
+    [{ userId: [null] as unknown as string }, 'The User ID is empty.'],
     [{ traits: { a: { b: 1 }, a_b: 2 } }, 'User Traits has two values for the Appcues attribute "a_b"']
   ])('refuses %j before any request', async (event, message) => {
     const attempt = testDestination.testAction('identifyUser', {

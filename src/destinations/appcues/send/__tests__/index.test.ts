@@ -206,6 +206,12 @@ describe('Appcues.send', () => {
     expect(bodies).toEqual([])
   })
 
+  it('refuses an Event Type outside the five Segment calls, before any request', async () => {
+    const bodies = acceptAll()
+    await expect(run(event({ type: 'alias' }))).rejects.toThrow('Event Type must be one of')
+    expect(bodies).toEqual([])
+  })
+
   it.each([undefined, ''])('refuses a track call whose event name is %p, before any request', async (name) => {
     const bodies = acceptAll()
     await expect(run(event({ type: 'track', event: name }))).rejects.toThrow(
