@@ -177,9 +177,9 @@ if (!availability.run) {
       expect(group).toContain('Members: user-1042.')
     })
 
-    it('runs Delete User on a "User Deleted" track event', async () => {
+    it('runs Delete User, which subscribes to nothing by default, on the track sample', async () => {
       await pick('deleteUser')
-      expect(JSON.parse(await page.inputValue('#event-editor'))).toMatchObject({ type: 'track', event: 'User Deleted' })
+      expect(JSON.parse(await page.inputValue('#event-editor'))).toMatchObject({ type: 'track', userId: 'user-1042' })
       await runOnPage(page)
       expect(await shownExchanges(page)).toEqual([
         { method: 'POST', url: expect.stringMatching(/\/v1\/gdpr\/delete$/), status: '200 OK' }

@@ -84,15 +84,31 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined
 }
 
-/** The status of an Appcues error answer and its own words: `title` and `detail`, or v1's `message`. */
-function describeAnswer(response: ModifiedResponse): string {
+/** The credentials a request carried, in every form an answer could repeat them in. */
+function credentialsOf(error: HTTPError): string[] {
+  const token = /^Basic\s+(\S+)$/i.exec(error.request?.headers?.get('authorization') ?? '')?.[1]
+  if (!token) return []
+  const pair = Buffer.from(token, 'base64').toString('utf8')
+  const separator = pair.indexOf(':')
+  return [token, pair, pair.slice(0, separator), pair.slice(separator + 1)].filter((form) => form.length >= 4)
+}
+
+/**
+ * The status of an Appcues error answer and its own words: `title` and `detail`, or v1's `message`. Credentials the
+ * answer repeats are left out.
+ */
+function describeAnswer(error: HTTPError): string {
+  const response = error.response as ModifiedResponse
   const body = isRecord(response.data) ? response.data : {}
   const v1 = isRecord(body.message) ? body.message : {}
   const parts: string[] = []
   for (const part of [text(body.title) ?? text(v1.title), text(body.detail) ?? text(v1.description)]) {
     if (part && !parts.includes(part) && part.toLowerCase() !== response.statusText?.toLowerCase()) parts.push(part)
   }
-  const words = parts.join(': ').replace(/[.\s]+$/, '')
+  const words = credentialsOf(error).reduce(
+    (redacted, credential) => redacted.split(credential).join('<redacted>'),
+    parts.join(': ').replace(/[.\s]+$/, '')
+  )
   const clipped = words.length > MAX_WORDS_LENGTH ? `${words.slice(0, MAX_WORDS_LENGTH)}…` : words
   const status = [response.status, response.statusText].filter(Boolean).join(' ')
   return `Appcues answered ${status}${clipped ? `: ${clipped}` : ''}.`
@@ -101,9 +117,8 @@ function describeAnswer(response: ModifiedResponse): string {
 /** For a 401, 403 or 404 from Appcues: what Appcues said and which setting to check. Undefined for other errors. */
 function settingHintOf(error: unknown, hints: SettingHints): string | undefined {
   if (!(error instanceof HTTPError)) return undefined
-  const response = error.response as ModifiedResponse
-  const hint = hints[response.status as keyof SettingHints]
-  return hint && `${describeAnswer(response)} ${hint}`
+  const hint = hints[error.response.status as keyof SettingHints]
+  return hint && `${describeAnswer(error)} ${hint}`
 }
 
 /**
@@ -176,7 +191,7 @@ export class BatchResults {
       status,
       // Left out for an answer: actions-core infers it from the status.
       errortype: answer ? undefined : errorCodeOf(failure.code),
-      errormessage: answer ? describeAnswer(answer) : failure.message,
+      errormessage: error instanceof HTTPError ? describeAnswer(error) : failure.message,
       ...(sent === undefined ? {} : { sent, body: asBody(answer?.data ?? answer?.content) })
     }
     for (const index of indices) this.response.setErrorResponseAtIndex(index, outcome)

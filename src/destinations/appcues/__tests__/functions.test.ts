@@ -257,6 +257,18 @@ describe('appcuesRequest', () => {
     await expect(send()).rejects.toThrow(`Appcues answered 404 Not Found: ${'x'.repeat(300)}…. Check`)
   })
 
+  it('leaves out credentials that the answer repeats', async () => {
+    const token = Buffer.from('key-1234:secret-5678').toString('base64')
+    nock('https://api.appcues.com')
+      .get('/v2/accounts/123/tags')
+      .reply(401, { title: 'Refused', detail: `key-1234:secret-5678 (Basic ${token}) secret-5678` })
+    const client = createRequestClient({ headers: { Authorization: `Basic ${token}` } })
+    const attempt = appcuesRequest(client, url, { method: 'GET' })
+    await expect(attempt).rejects.toThrow(
+      'Appcues answered 401 Unauthorized: Refused: <redacted> (Basic <redacted>) <redacted>. Check'
+    )
+  })
+
   it.each([400, 422, 429, 500, 503])('leaves %i to actions-core, which retries by status', async (status) => {
     nock('https://api.appcues.com').get('/v2/accounts/123/tags').reply(status, { title: 'T' })
     await expect(send()).rejects.toMatchObject({ constructor: HTTPError, response: { status } })
