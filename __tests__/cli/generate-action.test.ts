@@ -1,4 +1,5 @@
 import { spawn } from 'child_process'
+import startCase from 'lodash/startCase'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
@@ -9,6 +10,12 @@ import { deriveStage, STAGES } from '../../test/stages'
 import { captureIO, copyDestination } from './__helpers__/destination-copy'
 
 const ROOT = path.resolve(__dirname, '..', '..')
+
+/** markCheckpoint, unless the destination already has an action of that name (someone generated it): then another. */
+const KEY = ['markCheckpoint', 'markMilestone', 'markStage'].find(
+  (key) => !fs.existsSync(path.join(DESTINATION_DIR, key))
+)!
+const TITLE = startCase(KEY)
 const TIMEOUT = 240_000
 
 /** Runs a program to its end in `cwd`: exit status, standard output and standard error. */
@@ -54,7 +61,7 @@ function scratchCheckout(): string {
   return root
 }
 
-describe('generate:action markCheckpoint server, in a throwaway copy of src/', () => {
+describe(`generate:action ${KEY} server, in a throwaway copy of src/`, () => {
   const DESTINATION = path.join('src', 'destinations', 'appcues')
   let root: string
   let dir: string
@@ -66,7 +73,7 @@ describe('generate:action markCheckpoint server, in a throwaway copy of src/', (
     root = scratchCheckout()
     dir = path.join(root, DESTINATION)
     before = filesOf(dir)
-    generation = await cli(['generate:action', 'markCheckpoint', 'server'], root)
+    generation = await cli(['generate:action', KEY, 'server'], root)
   }, TIMEOUT)
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
@@ -80,12 +87,14 @@ describe('generate:action markCheckpoint server, in a throwaway copy of src/', (
     const added = Object.keys(filesOf(dir)).filter((file) => !(file in before))
     expect(added.sort()).toEqual(
       [
-        'markCheckpoint/index.ts',
-        'markCheckpoint/generated-types.ts',
-        'markCheckpoint/__tests__/index.test.ts',
-        'markCheckpoint/__tests__/snapshot.test.ts',
-        'markCheckpoint/__tests__/__snapshots__/snapshot.test.ts.snap'
-      ].sort()
+        'index.ts',
+        'generated-types.ts',
+        '__tests__/index.test.ts',
+        '__tests__/snapshot.test.ts',
+        '__tests__/__snapshots__/snapshot.test.ts.snap'
+      ]
+        .map((file) => `${KEY}/${file}`)
+        .sort()
     )
     const steps = generation.out.slice(generation.out.indexOf('Next steps:'))
     expect([...steps.matchAll(/^ {2}(\d)\. (\w+):/gm)].map((match) => `${match[1]} ${match[2]}`)).toEqual([
@@ -100,17 +109,17 @@ describe('generate:action markCheckpoint server, in a throwaway copy of src/', (
   it('adds only the import and the action key to index.ts, keeping the rest of its text', () => {
     const after = fs.readFileSync(path.join(dir, 'index.ts'), 'utf8')
     const original = before['index.ts']
-    const importLine = "import markCheckpoint from './markCheckpoint'"
+    const importLine = `import ${KEY} from './${KEY}'`
     const lastImport = [...original.matchAll(/^import .*$/gm)].pop()![0]
     expect(after).toContain(`${lastImport}\n${importLine}\n`)
-    expect(after).toMatch(/,\n {4}markCheckpoint\n {2}\}\n/)
-    expect(after.replace(`\n${importLine}`, '').replace(/,\n {4}markCheckpoint\n/, '\n')).toBe(original)
+    expect(after).toContain(`,\n    ${KEY}\n  }\n`)
+    expect(after.replace(`\n${importLine}`, '').replace(`,\n    ${KEY}\n`, '\n')).toBe(original)
   })
 
   it('writes an action with labelled, described fields, a default subscription and a perform through functions.ts', () => {
-    const action = fs.readFileSync(path.join(dir, 'markCheckpoint', 'index.ts'), 'utf8')
-    expect(action).toContain("title: 'Mark Checkpoint'")
-    expect(action).toContain('defaultSubscription: \'type = "track" and event = "Mark Checkpoint"\'')
+    const action = fs.readFileSync(path.join(dir, KEY, 'index.ts'), 'utf8')
+    expect(action).toContain(`title: '${TITLE}'`)
+    expect(action).toContain(`defaultSubscription: 'type = "track" and event = "${TITLE}"'`)
     expect(action).toMatch(/from '\.\.\/functions'/)
     expect(action).toMatch(/appcuesRequest\(request, apiUrl\(settings, `\/users\/\$\{encodeId\(/)
   })
@@ -145,9 +154,7 @@ describe('generate:action markCheckpoint server, in a throwaway copy of src/', (
   it(
     "passes the new action's tests as CI runs them: the snapshot was recorded, nothing new is written",
     async () => {
-      const tests = ['index.test.ts', 'snapshot.test.ts'].map((file) =>
-        path.join(dir, 'markCheckpoint', '__tests__', file)
-      )
+      const tests = ['index.test.ts', 'snapshot.test.ts'].map((file) => path.join(dir, KEY, '__tests__', file))
       const result = await runActionTests(tests, dir, { writeSnapshots: false })
       expect({ passed: result.passed, failed: result.failed, written: result.written }).toEqual({
         passed: 7,
@@ -155,12 +162,10 @@ describe('generate:action markCheckpoint server, in a throwaway copy of src/', (
         written: 0
       })
       const snapshot = fs.readFileSync(
-        path.join(dir, 'markCheckpoint', '__tests__', '__snapshots__', 'snapshot.test.ts.snap'),
+        path.join(dir, KEY, '__tests__', '__snapshots__', 'snapshot.test.ts.snap'),
         'utf8'
       )
-      expect(snapshot).toContain(
-        "exports[`Testing snapshot for Appcues's markCheckpoint destination action: all fields 1`]"
-      )
+      expect(snapshot).toContain(`exports[\`Testing snapshot for Appcues's ${KEY} destination action: all fields 1\`]`)
       expect(snapshot).toContain('"method": "PATCH"')
     },
     TIMEOUT
@@ -184,8 +189,8 @@ describe('generate:action markCheckpoint server, in a throwaway copy of src/', (
       expect({ stage, files: derive(dir, stage) }).toEqual({ stage, files: derive(before, stage) })
     }
     const last = derive(dir, STAGES.length - 1)
-    expect(Object.keys(last)).toContain('markCheckpoint/index.ts')
-    expect(last['index.ts']).toContain('markCheckpoint')
+    expect(Object.keys(last)).toContain(`${KEY}/index.ts`)
+    expect(last['index.ts']).toContain(`import ${KEY} from './${KEY}'`)
   })
 
   it(
@@ -194,7 +199,7 @@ describe('generate:action markCheckpoint server, in a throwaway copy of src/', (
       const listed = await cli(['list-required-fields', '--json', '--path', DESTINATION], root)
       expect(listed.code).toBe(0)
       expect((JSON.parse(listed.out) as Record<string, Record<string, string[]>>)['Appcues (Actions)']).toMatchObject({
-        markCheckpoint: ['userId']
+        [KEY]: ['userId']
       })
     },
     TIMEOUT
@@ -205,7 +210,7 @@ describe('generate:action markCheckpoint server, in a throwaway copy of src/', (
     async () => {
       const generated = filesOf(dir)
       const cases: Array<[string[], string]> = [
-        [['markCheckpoint', 'server'], 'The destination already has an action "markCheckpoint"'],
+        [[KEY, 'server'], `The destination already has an action "${KEY}"`],
         [['track-event', 'server'], 'The destination already has an action "trackEvent"'],
         [['trackevent', 'server'], '"trackevent" differs from the existing action "trackEvent" only in case.'],
         [['2fa', 'server'], '"2fa" cannot name an action: its key "2Fa" starts with a digit.'],
@@ -246,9 +251,7 @@ describe('generate:action when a step fails', () => {
         )
         const before = filesOf(copy.dir)
         const output = captureIO()
-        await expect(
-          generateActionCommand.run(['markCheckpoint', 'server', '--path', copy.dir], output.io)
-        ).resolves.toBe(1)
+        await expect(generateActionCommand.run([KEY, 'server', '--path', copy.dir], output.io)).resolves.toBe(1)
         expect(output.err.join('\n')).toContain(
           "generate:action stopped and put the destination back as it was: The new action's tests did not pass"
         )
