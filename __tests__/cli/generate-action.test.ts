@@ -6,8 +6,9 @@ import path from 'path'
 import { generateActionCommand } from '../../src/cli/commands/generate-action'
 import { runActionTests } from '../../src/cli/generate/action/run-tests'
 import { DESTINATION_DIR } from '../../src/cli/load-destination'
+import { validateDestination } from '../../src/cli/validate'
 import { deriveStage, STAGES } from '../../test/stages'
-import { captureIO, copyDestination } from './__helpers__/destination-copy'
+import { captureIO } from './__helpers__/destination-copy'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 
@@ -103,7 +104,7 @@ describe(`generate:action ${KEY} server, in a throwaway copy of src/`, () => {
       '3 Presets',
       '4 Docs'
     ])
-    expect(steps).toContain('PATCH /v2/accounts/{account}/users/{user}/profile')
+    expect(steps).toContain('POST /v2/accounts/{account}/users/{user}/events')
   })
 
   it('adds only the import and the action key to index.ts, keeping the rest of its text', () => {
@@ -120,7 +121,7 @@ describe(`generate:action ${KEY} server, in a throwaway copy of src/`, () => {
     const action = fs.readFileSync(path.join(dir, KEY, 'index.ts'), 'utf8')
     expect(action).toContain(`title: '${TITLE}'`)
     expect(action).toContain(`defaultSubscription: 'type = "track" and event = "${TITLE}"'`)
-    expect(action).toMatch(/from '\.\.\/functions'/)
+    expect(action).toContain("} from '../functions'")
     expect(action).toMatch(/appcuesRequest\(request, apiUrl\(settings, `\/users\/\$\{encodeId\(/)
   })
 
@@ -157,7 +158,7 @@ describe(`generate:action ${KEY} server, in a throwaway copy of src/`, () => {
       const tests = ['index.test.ts', 'snapshot.test.ts'].map((file) => path.join(dir, KEY, '__tests__', file))
       const result = await runActionTests(tests, dir, { writeSnapshots: false })
       expect({ passed: result.passed, failed: result.failed, written: result.written }).toEqual({
-        passed: 7,
+        passed: 8,
         failed: 0,
         written: 0
       })
@@ -166,7 +167,7 @@ describe(`generate:action ${KEY} server, in a throwaway copy of src/`, () => {
         'utf8'
       )
       expect(snapshot).toContain(`exports[\`Testing snapshot for Appcues's ${KEY} destination action: all fields 1\`]`)
-      expect(snapshot).toContain('"method": "PATCH"')
+      expect(snapshot).toContain('"method": "POST"')
     },
     TIMEOUT
   )
@@ -219,6 +220,7 @@ describe(`generate:action ${KEY} server, in a throwaway copy of src/`, () => {
         [['functions', 'server'], 'functions.ts already exists, so "functions" cannot name an action folder.'],
         [['region', 'server'], '"region" is already a name in index.ts'],
         [['checkout', 'server', '--title', 'Say "hi"'], 'The title "Say "hi"" cannot be used'],
+        [['checkout', 'server', '--title', 'x'.repeat(128)], 'it is longer than 127 characters'],
         [['markReady', 'browser'], 'Only server actions can be generated'],
         [['markReady', 'lambda'], "Unknown action type 'lambda'. The type must be server."],
         [['markReady'], "Missing required argument 'type'"]
@@ -241,23 +243,29 @@ describe('generate:action when a step fails', () => {
   it(
     'puts the destination back as it was and exits 1 when the new tests fail',
     async () => {
-      const copy = copyDestination()
+      const root = scratchCheckout()
+      const dir = path.join(root, 'src', 'destinations', 'appcues')
       try {
         // The snapshot recipe now uses a region the destination refuses: the new snapshot test fails.
-        copy.edit(
-          '__tests__/__helpers__/snapshot.ts',
+        const helper = path.join(dir, '__tests__', '__helpers__', 'snapshot.ts')
+        const recipe = fs.readFileSync(helper, 'utf8')
+        const broken = recipe.replace(
           'const settings = validSnapshotSettings(settingsData)',
           "const settings = { ...validSnapshotSettings(settingsData), region: 'MARS' }"
         )
-        const before = filesOf(copy.dir)
+        expect(broken).not.toBe(recipe)
+        fs.writeFileSync(helper, broken)
+        const before = filesOf(dir)
         const output = captureIO()
-        await expect(generateActionCommand.run([KEY, 'server', '--path', copy.dir], output.io)).resolves.toBe(1)
-        expect(output.err.join('\n')).toContain(
+        await expect(generateActionCommand.run([KEY, 'server', '--path', dir], output.io)).resolves.toBe(1)
+        const errors = output.err.join('\n')
+        expect(errors).toContain('Invalid region "MARS"')
+        expect(errors).toContain(
           "generate:action stopped and put the destination back as it was: The new action's tests did not pass"
         )
-        expect(filesOf(copy.dir)).toEqual(before)
+        expect(filesOf(dir)).toEqual(before)
       } finally {
-        copy.remove()
+        fs.rmSync(root, { recursive: true, force: true })
       }
     },
     TIMEOUT
@@ -268,4 +276,25 @@ describe('generate:action when a step fails', () => {
     await expect(generateActionCommand.run(['--help'], output.io)).resolves.toBe(0)
     expect(output.out.join('\n')).toContain('$ npx appcues-actions generate:action markCheckpoint server')
   })
+})
+
+describe('generate:action for an action that deletes', () => {
+  it(
+    'gives it no default subscription, so that validate passes and nothing is erased on an event nobody chose',
+    async () => {
+      const root = scratchCheckout()
+      const dir = path.join(root, 'src', 'destinations', 'appcues')
+      try {
+        const output = captureIO()
+        const code = await generateActionCommand.run(['erase draft', 'server', '--path', dir], output.io)
+        expect({ code, err: output.err }).toEqual({ code: 0, err: [] })
+        expect(fs.readFileSync(path.join(dir, 'eraseDraft', 'index.ts'), 'utf8')).not.toContain('defaultSubscription')
+        expect(output.out.join('\n')).toContain('the action has no default subscription')
+        expect(validateDestination(dir).findings).toEqual([])
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true })
+      }
+    },
+    TIMEOUT
+  )
 })

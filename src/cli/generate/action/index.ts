@@ -86,8 +86,10 @@ function nextSteps(name: ActionName, folder: string, subscription: string | unde
       ? 'Presets: the action has no default subscription and should get no automatic preset, because it deletes data: users choose the event that triggers it.'
       : `Presets: the action runs by default on \`${subscription}\`. If Segment should map it when the destination is connected, add an automatic preset to presets.ts (mapping: defaultValues(action.fields), a subscribe query with \`userId != null\`), then run generate:metadata and validate.`
   const steps = [
-    `Fields: in ${indexFile}, replace the placeholder fields (User ID, Attributes) and the description with what the action needs. Labels and descriptions are what users see: full sentences that say the default. Then run \`npx appcues-actions generate:types && npx appcues-actions generate:metadata\`.`,
-    `perform: it sends a placeholder request, ${PLACEHOLDER_REQUEST}. Replace it with the Appcues call this action makes, built with apiUrl, appcuesRequest and encodeId from functions.ts; make ${path.join(
+    `Fields: in ${indexFile}, replace the placeholder fields (User ID, Attributes, Timestamp) and the description with what the action needs. Labels and descriptions are what users see: full sentences that say the default. Then run \`npx appcues-actions generate:types && npx appcues-actions generate:metadata\`.`,
+    `perform: it sends a placeholder request, ${PLACEHOLDER_REQUEST} (an event named "${
+      name.title
+    }"). Replace it with the Appcues call this action makes, built with apiUrl, appcuesRequest and encodeId from functions.ts; make ${path.join(
       folder,
       '__tests__',
       'index.test.ts'

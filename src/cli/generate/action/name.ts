@@ -1,6 +1,7 @@
 import camelCase from 'lodash/camelCase'
 import startCase from 'lodash/startCase'
 import ts from 'typescript'
+import { MAX_EVENT_NAME_LENGTH } from '../../../destinations/appcues/constants'
 
 /** An action's key (its folder and its key in `actions`) and its title in the mapping UI. */
 export interface ActionName {
@@ -36,6 +37,10 @@ function keyProblem(key: string): string | undefined {
 function titleProblem(title: string): string | undefined {
   if (title.trim() === '') return 'it is empty'
   if (/["\\\p{Cc}]/u.test(title)) return 'it has a double quote, a backslash or a control character'
+  // The placeholder action records an event named like the action.
+  if ([...title].length > MAX_EVENT_NAME_LENGTH) {
+    return `it is longer than ${MAX_EVENT_NAME_LENGTH} characters, the longest event name Appcues accepts`
+  }
   return undefined
 }
 
