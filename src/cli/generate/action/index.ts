@@ -11,9 +11,11 @@ import { metadataFile } from '../metadata'
 import { generatedTypeFiles } from '../types'
 import { ActionNameError, actionName } from './name'
 import type { ActionName } from './name'
-import { identifiersOf, parseDefinition, registerAction, registeredActionKeys } from './register'
+import { registerAction } from './register'
+import { nextSteps } from './next-steps'
+import { refuseTakenKey, refuseType } from './refusals'
 import { runActionTests } from './run-tests'
-import { actionFiles, defaultSubscriptionOf, PLACEHOLDER_REQUEST } from './templates'
+import { actionFiles, defaultSubscriptionOf } from './templates'
 
 export interface GenerateActionOptions {
   name: string
@@ -25,80 +27,6 @@ export interface GenerateActionOptions {
 
 /** The snapshot test records one snapshot for its required-fields case and one for its all-fields case. */
 const SNAPSHOTS_PER_ACTION = 2
-
-function refuseType(type: string): void {
-  if (type === 'server') return
-  if (type === 'browser') {
-    throw new UsageError(
-      'Only server actions can be generated: Appcues (Actions) is a cloud destination, and browser actions belong to browser destinations. Run `appcues-actions generate:action NAME server`.'
-    )
-  }
-  throw new UsageError(
-    `Unknown action type '${type}'. The type must be server. Run \`appcues-actions generate:action --help\` for an example.`
-  )
-}
-
-/** Refuses a key that the destination already uses, as an action, a file or folder, or a name in index.ts. */
-function refuseTakenKey(directory: string, indexText: string, key: string): void {
-  const definition = parseDefinition(indexText, path.join(directory, 'index.ts'))
-  const existing = registeredActionKeys(definition).find((candidate) => candidate.toLowerCase() === key.toLowerCase())
-  const choose = 'Choose another name.'
-  if (existing === key) {
-    throw new UsageError(
-      `The destination already has an action "${key}" (${displayPath(path.join(directory, key))}). ${choose}`
-    )
-  }
-  if (existing) {
-    throw new UsageError(`"${key}" differs from the existing action "${existing}" only in case. ${choose}`)
-  }
-  const taken = fs.readdirSync(directory).find((entry) => entry === key || entry === `${key}.ts`)
-  if (taken) {
-    throw new UsageError(
-      `${displayPath(path.join(directory, taken))} already exists, so "${key}" cannot name an action folder. ${choose}`
-    )
-  }
-  if (identifiersOf(definition).has(key)) {
-    throw new UsageError(
-      `"${key}" is already a name in index.ts (an import, a variable or a key of the definition), so importing an action under it would clash. ${choose}`
-    )
-  }
-}
-
-/** `text` in lines of at most `width` characters, the first starting with `first`, the others indented as deep. */
-function wrapped(text: string, first: string, width = 110): string[] {
-  const lines: string[] = []
-  let line = first
-  for (const word of text.split(' ')) {
-    if (line.trim() !== first.trim() && line.length + 1 + word.length > width) {
-      lines.push(line)
-      line = ' '.repeat(first.length) + word
-    } else {
-      line = line.endsWith(' ') ? line + word : `${line} ${word}`
-    }
-  }
-  return [...lines, line]
-}
-
-function nextSteps(name: ActionName, folder: string, subscription: string | undefined): string[] {
-  const indexFile = path.join(folder, 'index.ts')
-  const presets =
-    subscription === undefined
-      ? 'Presets: the action has no default subscription and should get no automatic preset, because it deletes data: users choose the event that triggers it.'
-      : `Presets: the action runs by default on \`${subscription}\`. If Segment should map it when the destination is connected, add an automatic preset to presets.ts (mapping: defaultValues(action.fields), a subscribe query with \`userId != null\`), then run generate:metadata and validate.`
-  const steps = [
-    `Fields: in ${indexFile}, replace the placeholder fields (User ID, Attributes, Timestamp) and the description with what the action needs. Labels and descriptions are what users see: full sentences that say the default. Then run \`npx appcues-actions generate:types && npx appcues-actions generate:metadata\`.`,
-    `perform: it sends a placeholder request, ${PLACEHOLDER_REQUEST} (an event named "${
-      name.title
-    }"). Replace it with the Appcues call this action makes, built with apiUrl, appcuesRequest and encodeId from functions.ts; make ${path.join(
-      folder,
-      '__tests__',
-      'index.test.ts'
-    )} expect that request, and record the snapshot again with \`npm run test:unit -- -u ${folder}\`.`,
-    presets,
-    `Docs: add "${name.title}" to docs/appcues-actions.md (what Appcues receives, the fields and their defaults) and to the README's table of actions. The drop-in check places it in the last upstream pull request; to land it earlier, add it to that pull request's actions in test/stages.ts and docs/upstream.md.`
-  ]
-  return ['Next steps:', ...steps.flatMap((step, index) => wrapped(step, `  ${index + 1}. `))]
-}
 
 /** What to put back when a step fails: the new folder goes, index.ts and metadata.json get their old text. */
 function rollback(folder: string, saved: Map<string, string | undefined>): void {
