@@ -1,4 +1,4 @@
-import { Destination } from '@segment/actions-core'
+import { defaultValues, Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent, Subscription } from '@segment/actions-core'
 import destination from '../src/destinations/appcues'
 import { routeAppcuesHostsTo, startSimulator } from '../src/simulator'
@@ -70,6 +70,19 @@ function subscription(name: string): Subscription[] {
   return presetSubscriptions().filter((preset) => preset.name === name)
 }
 
+/** Sync Audience has no automatic preset (Engage audiences are not a non-Engage source's calls): its own defaults. */
+function syncAudienceSubscription(): Subscription[] {
+  const action = destination.actions.syncAudience
+  return [
+    {
+      name: 'Sync Audience',
+      partnerAction: 'syncAudience',
+      subscribe: action.defaultSubscription ?? '',
+      mapping: defaultValues(action.fields) as JSONObject
+    }
+  ]
+}
+
 async function measure(
   mode: string,
   proxy: CountingProxy,
@@ -109,7 +122,7 @@ export async function measureAudience(): Promise<AudienceRow[]> {
   const all = changes()
   const engage = all.map(engageTrack)
   const traits = all.map(traitIdentify)
-  const sync = subscription('Engage Audience Changes')
+  const sync = syncAudienceSubscription()
   const identify = subscription('Identify Calls')
   const reset = () => simulator.reset()
   try {
@@ -155,8 +168,8 @@ export const audienceFigure: Figure<{ changes: number; audiences: number; users:
   notes: (data) => [
     `bench/audience.ts: ${grouped(data.changes)} seeded membership changes (${data.users} users, ${data.audiences} ` +
       'audiences, 60% entries) through `Destination.onEvent` or `onBatch` into the simulator behind a counting proxy. ' +
-      'Sync Audience gets them as Engage "Audience Entered"/"Audience Exited" track calls (Engage Audience Changes ' +
-      'preset); the trait path gets the same changes as identify calls with a boolean trait (Identify Calls preset). ' +
+      'Sync Audience gets them as Engage "Audience Entered"/"Audience Exited" track calls (the action\'s default ' +
+      'subscription and mapping); the trait path gets the same changes as identify calls with a boolean trait (Identify Calls preset). ' +
       'Each mode starts from an empty account, so it includes creating the three segments. Requests are not timed.' +
       ' One event at a time, Sync Audience lists the segments for every change (2 requests per change): keep batching on.' +
       (QUICK ? ' QUICK run: not a measurement.' : '')

@@ -45,14 +45,24 @@ const oneByOne: Run = async (engine, events, settings) => {
   return failed
 }
 
+/** Whether a subscription's action takes batches: Segment batches only those, and sends others one at a time. */
+const takesBatches = (subscription: Subscription) =>
+  destination.actions[subscription.partnerAction]?.performBatch !== undefined
+
 const inBatches =
   (size: number): Run =>
   async (engine, events, settings) => {
+    const subscriptions = (settings.subscriptions ?? []) as unknown as Subscription[]
+    const batched = { ...settings, subscriptions: subscriptions.filter(takesBatches) } as unknown as JSONObject
+    const single = {
+      ...settings,
+      subscriptions: subscriptions.filter((s) => !takesBatches(s))
+    } as unknown as JSONObject
     let failed = 0
     for (let i = 0; i < events.length; i += size) {
-      failed += failures(await engine.onBatch(events.slice(i, i + size), settings))
+      failed += failures(await engine.onBatch(events.slice(i, i + size), batched))
     }
-    return failed
+    return failed + (await oneByOne(engine, events, single))
   }
 
 async function measure(

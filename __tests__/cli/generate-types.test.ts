@@ -63,7 +63,7 @@ describe('generate:types on broken copies', () => {
   })
 
   it('--check fails when a field changed but its generated type was not regenerated', async () => {
-    copy.edit('settings.ts', 'Your numeric Appcues account ID.', 'The Appcues account number.')
+    copy.edit('index.ts', 'Your numeric Appcues account ID.', 'The Appcues account number.')
     const check = captureIO()
     await expect(generateTypesCommand.run(['--check', '--path', copy.dir], check.io)).resolves.toBe(1)
     expect(check.err.join('\n')).toMatch(/stale: .*appcues[/\\]generated-types\.ts/)

@@ -264,14 +264,22 @@ describe('serve over HTTP', () => {
       expect(scope.isDone()).toBe(true)
     })
 
-    it('answers a failing deletion with a Segment error object', async () => {
+    it('sends nothing and reports no error for a deletion without a Legacy API Key', async () => {
       const { legacyApiKey: _omitted, ...withoutLegacy } = settings
       const answer = await request('/delete', { body: { payload: { userId: 'user-9' }, settings: withoutLegacy } })
       expect(answer.status).toBe(200)
+      expect(answer.json).toEqual([])
+    })
+
+    it('answers a failing deletion with a Segment error object', async () => {
+      const answer = await request('/delete', {
+        body: { payload: { userId: 'user-9' }, settings: { ...settings, region: 'EU' } }
+      })
+      expect(answer.status).toBe(200)
       expect(answer.json).toEqual([
         expect.objectContaining({
-          statusCode: 401,
-          message: expect.stringContaining('Legacy API Key'),
+          statusCode: 501,
+          message: expect.stringContaining('EU region'),
           requestError: true
         })
       ])

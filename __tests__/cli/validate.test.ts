@@ -116,7 +116,7 @@ describe('validate on broken copies', () => {
   })
 
   it('a secret setting that is not a password: E21 error', async () => {
-    copy.edit('settings.ts', /(legacyApiKey: \{[\s\S]*?)type: 'password'/, "$1type: 'string'")
+    copy.edit('index.ts', /(legacyApiKey: \{[\s\S]*?)type: 'password'/, "$1type: 'string'")
     const { code, text } = await run()
     expect(code).toBe(1)
     expect(text).toContain('error [E21] setting "legacyApiKey"')
@@ -132,23 +132,22 @@ describe('validate on broken copies', () => {
   })
 
   it('a bare Error in the sources: G32 error with file and line', async () => {
-    copy.edit('events.ts', /\nexport /, "\nexport function oops(): never {\n  throw new Error('boom')\n}\n\nexport ")
+    copy.edit('functions.ts', /\nexport /, "\nexport function oops(): never {\n  throw new Error('boom')\n}\n\nexport ")
     const { code, text } = await run()
     expect(code).toBe(1)
-    expect(text).toMatch(/error \[G32\] events\.ts:\d+/)
+    expect(text).toMatch(/error \[G32\] functions\.ts:\d+/)
   })
 
   it('console logging in the sources: I41 warning only, exit 0', async () => {
-    copy.edit('events.ts', /\nexport /, "\nexport function chatty(): void {\n  console.log('hello')\n}\n\nexport ")
+    copy.edit('functions.ts', /\nexport /, "\nexport function chatty(): void {\n  console.log('hello')\n}\n\nexport ")
     const { code, text } = await run()
     expect(code).toBe(0)
-    expect(text).toMatch(/warning \[I41\] events\.ts:\d+/)
+    expect(text).toMatch(/warning \[I41\] functions\.ts:\d+/)
     expect(text).toMatch(/0 error\(s\), 1 warning\(s\)\. Validation passed\./)
   })
 
   it('a destination that does not load: A1 error', async () => {
     copy.edit('index.ts', 'export default destination', 'export const notTheDefault = destination')
-    copy.edit('index.ts', 'export const destination:', 'const destination:')
     const { code, text } = await run()
     expect(code).toBe(1)
     expect(text).toContain('error [A1] index.ts')
@@ -395,6 +394,79 @@ describe('each rule can fail (definitions changed in memory)', () => {
     expectFinding(all, 'contract/send', 'error', { field: 'timestamp' })
     expectFinding(all, 'contract/send', 'warning', { field: 'note' })
     expectFinding(findings(withActions({ send: undefined })), 'contract/send', 'error', { action: 'send' })
+  })
+
+  it('contract: settings are the live four plus credentials, never a host or endpoint setting', () => {
+    const legacy = real().authentication.fields.legacyApiKey
+    const all = findings(
+      withSettings({
+        endpoint: { label: 'Endpoint Override', description: 'Where requests go.', type: 'string' },
+        legacyApiKey: { ...legacy, type: 'string' }
+      })
+    )
+    expect(expectFinding(all, 'contract/settings', 'error', { setting: 'endpoint' }).fix).toContain(
+      'no setting may choose a host'
+    )
+    expectFinding(all, 'contract/settings', 'error', { setting: 'legacyApiKey' })
+  })
+
+  it('contract: automatic presets need no Engage data and take only calls their action can take', () => {
+    const base = real()
+    const presets = [
+      ...base.presets.map((preset: Definition) =>
+        preset.name === 'Page Calls' ? { ...preset, subscribe: 'type = "page"' } : preset
+      ),
+      {
+        name: 'Engage Audience Changes',
+        type: 'automatic',
+        subscribe: 'context.personas.computation_class = "audience" and userId != null',
+        partnerAction: 'syncAudience',
+        mapping: {}
+      },
+      {
+        name: 'Entered',
+        type: 'automatic',
+        subscribe: 'event = "Audience Entered"',
+        partnerAction: 'send',
+        mapping: {}
+      }
+    ]
+    const all = findings({ ...base, presets })
+    expect(expectFinding(all, 'contract/presets', 'error', { preset: 'Page Calls' }).fix).toContain('userId != null')
+    expectFinding(all, 'contract/presets', 'error', { preset: 'Engage Audience Changes' })
+    expectFinding(all, 'contract/presets', 'error', { preset: 'Entered' })
+    expect(findings(base)).toEqual([])
+  })
+
+  it('contract: no deletion action subscribes to a custom event by default, and none needs a subscription', () => {
+    const custom = withActions({ deleteUser: { defaultSubscription: 'type = "track" and event = "User Deleted"' } })
+    expectFinding(findings(custom), 'contract/deletion', 'error', { action: 'deleteUser' })
+    const base = real()
+    const presets = [
+      ...base.presets,
+      { ...base.presets[1], name: 'Erase', subscribe: 'event = "Erase"', partnerAction: 'deleteUser', mapping: {} }
+    ]
+    expectFinding(findings({ ...base, presets }), 'contract/deletion', 'error', {
+      action: 'deleteUser',
+      preset: 'Erase'
+    })
+    expect(real().actions.deleteUser.defaultSubscription).toBeUndefined()
+    expect(findings(real())).toEqual([])
+  })
+
+  it('contract: trackEvent and pageView have no performBatch and no batch fields', () => {
+    const batchSize = {
+      label: 'Batch Size',
+      description: 'Events per batch.',
+      type: 'number',
+      unsafe_hidden: true,
+      default: 10
+    }
+    const all = findings(
+      withActions({ trackEvent: { performBatch: () => undefined } }, withFields('pageView', { batch_size: batchSize }))
+    )
+    expectFinding(all, 'contract/batching', 'error', { action: 'trackEvent' })
+    expect(expectFinding(all, 'contract/batching', 'error', { action: 'pageView' }).message).toContain('batch_size')
   })
 
   it('contract: new presets should not use send', () => {

@@ -90,7 +90,8 @@ describe('playgroundSetup (what the page draws)', () => {
       hidden: false,
       default: { '@path': '$.event' }
     })
-    expect(action('trackEvent')?.fields.find((field) => field.key === 'batch_size')).toMatchObject({ hidden: true })
+    expect(action('identifyUser')?.fields.find((field) => field.key === 'batch_size')).toMatchObject({ hidden: true })
+    expect(action('trackEvent')?.fields.map((field) => field.key)).not.toContain('batch_size')
     const sendEvent = action('send')?.fields.find((field) => field.key === 'event')
     expect(sendEvent).toMatchObject({
       required: false,
@@ -106,7 +107,9 @@ describe('playgroundSetup (what the page draws)', () => {
       ['Screen Calls', 'screen']
     ])
     expect(action('pageView')?.presets[1].mapping).toMatchObject({ event: 'Screen Viewed' })
-    expect(action('deleteUser')).toMatchObject({ callType: 'track', eventName: 'User Deleted', presets: [] })
+    // Delete User subscribes to nothing by default: the page offers no sample of its own for it.
+    expect(action('deleteUser')).toMatchObject({ presets: [] })
+    expect(action('deleteUser')?.callType).toBeUndefined()
   })
 
   it('has a deletion entry, a sample of every call type, and the simulator', () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net'
 import fc from 'fast-check'
 import nock from 'nock'
 import { createTestEvent, createTestIntegration, PayloadValidationError } from '@segment/actions-core'
+import type { JSONObject } from '@segment/actions-core'
 import { AggregateAjvError } from '@segment/ajv-human-errors'
 import { DESTINATION_DIR } from '../../src/cli/load-destination'
 import { serve } from '../../src/cli/serve'
@@ -10,17 +11,19 @@ import type { Serving } from '../../src/cli/serve'
 import { ALLOWED_ORIGINS } from '../../src/cli/serve/allowed-origins'
 import { createPlayground } from '../../src/cli/serve/playground'
 import destination from '../../src/destinations/appcues'
-import { appcuesUrls, parseEndpointOverride } from '../../src/destinations/appcues/endpoints'
+import { apiUrl, encodeId } from '../../src/destinations/appcues/functions'
 import type { Settings } from '../../src/destinations/appcues/generated-types'
+import { APPCUES_HOSTS } from '../../src/simulator'
 import { call } from '../cli/__helpers__/http-client'
 import type { HttpAnswer } from '../cli/__helpers__/http-client'
 import {
   assertLoopbackOnly,
+  checkAppcuesOrigin,
   checkCors,
-  checkEndpointDecision,
   checkIdInPath,
   checkRefusal,
   isLoopbackName,
+  originOf,
   isWellFormed,
   listeningAddresses,
   mayRefuseId
@@ -73,9 +76,7 @@ const brokenUnicodeId = fc
 
 const BASES: Array<{ settings: Settings; prefix: string }> = [
   { settings, prefix: '' },
-  { settings: { ...settings, region: 'EU' }, prefix: '' },
-  { settings: { ...settings, endpoint: 'https://proxy.example.com/appcues/' }, prefix: '/appcues' },
-  { settings: { ...settings, endpoint: 'http://127.0.0.1:4567' }, prefix: '' }
+  { settings: { ...settings, region: 'EU' }, prefix: '' }
 ]
 
 type IdBuilder = (settings: Settings, id: string) => string
@@ -87,10 +88,10 @@ function idProperty(builders: Record<string, IdBuilder>, outcomes = { encoded: 0
 }
 
 const BUILDERS: Record<string, IdBuilder> = {
-  userProfile: appcuesUrls.userProfile,
-  userEvents: appcuesUrls.userEvents,
-  groupProfile: appcuesUrls.groupProfile,
-  groupUsers: appcuesUrls.groupUsers
+  userProfile: (base, id) => apiUrl(base, `/users/${encodeId(id, 'User ID')}/profile`),
+  userEvents: (base, id) => apiUrl(base, `/users/${encodeId(id, 'User ID')}/events`),
+  groupProfile: (base, id) => apiUrl(base, `/groups/${encodeId(id, 'Group ID')}/profile`),
+  groupUsers: (base, id) => apiUrl(base, `/groups/${encodeId(id, 'Group ID')}/users`)
 }
 
 describe('boundaries: ids that try to change the URL path are encoded', () => {
@@ -159,97 +160,111 @@ async function actionIdProperty(ids: fc.Arbitrary<string>, runs: number) {
   return outcomes
 }
 
-// ---- the Endpoint Override ---------------------------------------------------------------------------------------
+// ---- where requests go ------------------------------------------------------------------------------------------
 
 const HOSTS = [
   'localhost',
-  'LOCALHOST',
-  'app.localhost',
   '127.0.0.1',
-  '127.9.8.7',
-  '127.1',
-  '2130706433',
-  '0x7f.1',
   '[::1]',
-  '[::ffff:127.0.0.1]',
   '0.0.0.0',
-  '[::]',
-  '10.0.0.1',
-  '192.168.1.20',
   '169.254.169.254',
   'example.com',
-  'localhost.example.com',
-  '127.0.0.1.nip.io',
   'localhost:80@evil.example',
   'evil.example#@localhost',
+  'api.appcues.com.evil.example',
   'api.appcues.com'
 ]
-const SCHEMES = ['https', 'http', 'HTTP', 'ftp', 'ws', 'wss', 'file', 'javascript', 'data']
+const SCHEMES = ['https', 'http', 'ftp', 'file', 'javascript']
 
 const anyUrl = fc.oneof(
-  fc.webUrl(),
   fc.webUrl({ withQueryParameters: true, withFragments: true }),
   fc
     .record({
       scheme: fc.constantFrom(...SCHEMES),
       host: fc.oneof(fc.constantFrom(...HOSTS), fc.domain()),
-      port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
-      path: fc.constantFrom('', '/', '/proxy', '/a/b/', '/%2e%2e/'),
-      userinfo: fc.constantFrom('', 'user@', 'user:pass@'),
-      suffix: fc.constantFrom('', '?q=1', '#frag', ' ', '\t')
+      path: fc.constantFrom('', '/', '/proxy', '/%2e%2e/'),
+      userinfo: fc.constantFrom('', 'user:pass@')
     })
-    .map(({ scheme, host, port, path, userinfo, suffix }) => {
-      const hostPort = port === undefined || host.includes('@') || host.includes('#') ? host : `${host}:${port}`
-      return `${scheme}://${userinfo}${hostPort}${path}${suffix}`
-    }),
+    .map(({ scheme, host, path, userinfo }) => `${scheme}://${userinfo}${host}${path}`),
   fc.string({ maxLength: 30 })
 )
 
-describe('boundaries: the Endpoint Override refuses non-https, non-loopback addresses', () => {
-  it('property: whatever URL is given, an accepted override is https or http on loopback', () => {
-    const outcomes = { accepted: 0, refused: 0 }
-    fc.assert(
-      fc.property(anyUrl, (url) => {
-        outcomes[checkEndpointDecision(url, parseEndpointOverride)]++
-      }),
-      { numRuns: RUNS * 5, seed: SEED }
-    )
-    expect(outcomes.accepted).toBeGreaterThan(0)
-    expect(outcomes.refused).toBeGreaterThan(0)
-    counts['endpoint cases'] = outcomes
-  })
+/** Settings with the kept four set more or less validly, plus keys a customer or an old setup could add. */
+const anySettings = fc.record(
+  {
+    apiKey: fc.constantFrom('k', 'key with spaces'),
+    apiSecret: fc.constantFrom('s', ''),
+    accountId: fc.oneof(
+      { arbitrary: fc.constantFrom(7, '7', ' 7 '), weight: 4 },
+      { arbitrary: fc.constantFrom('test-account-id', -1, 1.5), weight: 1 },
+      { arbitrary: fc.string({ maxLength: 8 }), weight: 1 }
+    ),
+    region: fc.oneof(
+      { arbitrary: fc.constantFrom('US', 'EU'), weight: 4 },
+      { arbitrary: fc.constantFrom('us', 'APAC', ''), weight: 1 },
+      { arbitrary: fc.string({ maxLength: 6 }), weight: 1 }
+    ),
+    legacyApiKey: fc.constantFrom('legacy', ''),
+    endpoint: anyUrl,
+    baseUrl: anyUrl,
+    host: anyUrl,
+    url: anyUrl
+  },
+  { requiredKeys: ['apiKey', 'apiSecret', 'accountId', 'region'] }
+)
 
-  it('property: the destination sends nothing to an address the rule refuses', async () => {
-    let cases = 0
+const EVERY_CALL = [...Object.keys(destination.actions), 'testAuthentication', 'onDelete']
+
+/** Runs one action (or the credential check, or a privacy deletion) with any settings; resolves to the origins it called. */
+async function originsCalled(
+  call: string,
+  given: Record<string, unknown>,
+  definition: typeof destination = destination
+): Promise<string[]> {
+  nock.cleanAll()
+  const origins: string[] = []
+  const scope = nock(/.*/).persist()
+  for (const method of ['get', 'post', 'patch', 'put', 'delete'] as const) {
+    scope[method](/.*/).reply(function () {
+      origins.push(originOf(this.req))
+      return [200, {}]
+    })
+  }
+  const testDestination = createTestIntegration(definition)
+  const event = createTestEvent({ type: 'track', event: 'Signed Up', userId: 'u1', groupId: 'g1', traits: { a: 1 } })
+  const settingsGiven = given as unknown as Settings
+  const run = async () => {
+    if (call === 'testAuthentication') return testDestination.testAuthentication(settingsGiven)
+    if (call === 'onDelete') {
+      return testDestination.onDelete?.(createTestEvent({ type: 'delete', userId: 'u1' }), given as JSONObject)
+    }
+    return testDestination.testAction(call, { event, settings: settingsGiven, useDefaultMappings: true })
+  }
+  await run().catch(() => undefined)
+  return origins
+}
+
+describe('boundaries: requests go to Appcues and nowhere else, whatever the settings hold', () => {
+  it("property: every request of every action, the credential check and onDelete goes to one of Appcues' hosts over https", async () => {
+    const outcomes = { cases: 0, requests: 0 }
     await fc.assert(
-      fc.asyncProperty(anyUrl, async (url) => {
-        cases++
-        nock.cleanAll()
-        const hosts: string[] = []
-        nock(/.*/)
-          .persist()
-          .get(/.*/)
-          .reply(function () {
-            hosts.push(String(this.req.headers.host))
-            return [200, []]
-          })
-        const decision = checkEndpointDecision(url, parseEndpointOverride)
-        await createTestIntegration(destination)
-          .testAuthentication({ ...settings, endpoint: url })
-          .catch(() => undefined)
-        if (decision === 'refused' && hosts.length > 0)
-          throw new Error(`${url} was refused, yet ${hosts[0]} was called`)
-        for (const host of hosts) {
-          const name = new URL(`http://${host}`).hostname
-          if (!isLoopbackName(name) && !url.toLowerCase().startsWith('https:') && url.trim() !== '') {
-            throw new Error(`${url}: a request went to ${host} over plain http`)
-          }
-        }
+      fc.asyncProperty(fc.constantFrom(...EVERY_CALL), anySettings, async (call, given) => {
+        outcomes.cases++
+        const origins = await originsCalled(call, given)
+        outcomes.requests += origins.length
+        for (const origin of origins) checkAppcuesOrigin(origin, `${call} with ${JSON.stringify(given)}`)
       }),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: RUNS * 2, seed: SEED }
     )
     nock.cleanAll()
-    counts['endpoint cases (destination)'] = cases
+    expect(outcomes.requests).toBeGreaterThan(0)
+    counts['host cases (destination)'] = outcomes
+  })
+
+  it("the definition has no setting that names a host, and Appcues' hosts are the simulator's", () => {
+    const keys = Object.keys(destination.authentication?.fields ?? {})
+    expect(keys).toEqual(['apiKey', 'apiSecret', 'accountId', 'region', 'legacyApiKey'])
+    for (const host of APPCUES_HOSTS) checkAppcuesOrigin(`https://${host}`, 'the simulator route')
   })
 })
 
@@ -458,20 +473,22 @@ describe('the boundary checks fail when the behaviour is broken on purpose', () 
     )
   })
 
-  it('catches an Endpoint Override rule that lets plain http through to any host', () => {
-    const lax = (value: string) => {
-      const url = new URL(value.trim())
-      if (!/^https?:$/.test(url.protocol)) throw Object.assign(new Error('no'), { code: 'INVALID_SETTINGS' })
-      return `${url.origin}${url.pathname}`
-    }
-    expect(() =>
-      fc.assert(
-        fc.property(anyUrl, (url) => {
-          checkEndpointDecision(url, lax)
-        }),
-        { numRuns: RUNS * 5, seed: SEED }
-      )
-    ).toThrow(/neither https nor a loopback host|not with the settings error/)
+  it('catches an action that takes its host from a setting', async () => {
+    const leaky = {
+      ...destination,
+      actions: {
+        ...destination.actions,
+        trackEvent: {
+          ...destination.actions.trackEvent,
+          perform: (request: (url: string) => Promise<unknown>, { settings: given }: { settings: unknown }) =>
+            request(`${String((given as { endpoint?: string }).endpoint)}/v2/accounts/7/tags`)
+        }
+      }
+    } as typeof destination
+    const origins = await originsCalled('trackEvent', { ...settings, endpoint: 'http://169.254.169.254' }, leaky)
+    nock.cleanAll()
+    expect(origins).toEqual(['http://169.254.169.254'])
+    expect(() => checkAppcuesOrigin(origins[0], 'the leaky action')).toThrow(/not one of Appcues/)
   })
 
   it('catches a server bound to 0.0.0.0 with wildcard CORS and no body checks', async () => {

@@ -13,31 +13,25 @@ export function isLoopbackName(hostname: string): boolean {
   return false
 }
 
-/**
- * The `endpoint` rule: an accepted override is https, or http to a loopback host, with no credentials, query or
- * fragment; a refused one is refused with an actions-core error. `parse` returns the base URL or throws.
- */
-export function checkEndpointDecision(
-  input: string,
-  parse: (value: string) => string | undefined
-): 'accepted' | 'refused' {
-  let base: string | undefined
-  try {
-    base = parse(input)
-  } catch (error) {
-    if (!(error instanceof Error) || (error as { code?: string }).code !== 'INVALID_SETTINGS') {
-      throw new Error(`"${input}" was refused with ${String(error)}, not with the settings error`)
-    }
-    return 'refused'
+const APPCUES_ORIGINS = [
+  'https://api.appcues.com',
+  'https://api.eu.appcues.com',
+  'https://segment.appcues.com',
+  'https://segment.eu.appcues.com'
+]
+
+/** The origin (`https://host`) of a request nock intercepted. */
+export function originOf(request: { headers: Record<string, string> }): string {
+  const proto = (request as unknown as { options?: { proto?: string } }).options?.proto ?? 'https'
+  return `${proto}://${request.headers.host}`
+}
+
+/** The host rule: a request the destination makes goes to one of Appcues' documented hosts, over https. */
+export function checkAppcuesOrigin(origin: string, what: string): void {
+  const normalised = origin.toLowerCase().replace(/:443$/, '')
+  if (!APPCUES_ORIGINS.includes(normalised)) {
+    throw new Error(`${what}: a request went to ${origin}, not one of Appcues' hosts`)
   }
-  if (base === undefined) {
-    if (input.trim() !== '') throw new Error(`"${input}" was taken for an empty setting`)
-    return 'accepted'
-  }
-  const url = new URL(base)
-  if (url.protocol === 'https:') return 'accepted'
-  if (url.protocol === 'http:' && isLoopbackName(url.hostname)) return 'accepted'
-  throw new Error(`"${input}" was accepted as ${base}: neither https nor a loopback host`)
 }
 
 const ID_SHAPES: Record<string, { route: string; pattern: RegExp; param: 'userId' | 'groupId' }> = {

@@ -123,7 +123,7 @@ export function generateStream(seed: number, size: number): EventStream {
         writes
       })
     } else if (roll < 0.93) {
-      // Refused by the destination itself: sending them again unchanged would not help.
+      // Refused by the destination itself (sending them again unchanged would not help), or taken by no preset.
       const kind = pick(['anonymous', 'long name', 'no group', 'blank user'])
       const event =
         kind === 'anonymous'
@@ -135,7 +135,9 @@ export function generateStream(seed: number, size: number): EventStream {
           : { type: 'identify', userId: '   ', messageId, timestamp, traits: { [rid]: line } }
       const subscription =
         event.type === 'track' ? 'Track Calls' : event.type === 'group' ? 'Group Calls' : 'Identify Calls'
-      add({ event, expect: 'reject', subscription, writes: [] })
+      // The presets take only calls with a User ID: an anonymous call matches none of them.
+      if (kind === 'anonymous') add({ event, expect: 'skip', writes: [] })
+      else add({ event, expect: 'reject', subscription, writes: [] })
     } else if (roll < 0.96) {
       add({
         event: { type: 'alias', userId: user(), previousId: `anon-${line}`, messageId, timestamp },

@@ -6,6 +6,8 @@ import { closeSimulators } from '../simulator/helpers'
 import { readJsonLines, removeTempDirs, ROOT, send, tempDir } from './helpers'
 
 const AUDIENCE_EXAMPLE = path.join(ROOT, 'examples', 'audience.jsonl')
+/** The destination's presets take no audience changes: this mapping subscribes Sync Audience to them. */
+const AUDIENCE_MAPPING = path.join(ROOT, 'examples', 'audience-mapping.json')
 
 afterEach(async () => {
   await closeSimulators()
@@ -64,7 +66,7 @@ function audienceChange(userId: string, key: string, member: boolean, asTrack: b
     : { type: 'identify', traits: { [key]: member }, ...common }
 }
 
-const fast = ['--quiet', '--rate', '0', '--sim-rate-limit', '0', '--retry-delay', '5']
+const fast = ['--mapping', AUDIENCE_MAPPING, '--quiet', '--rate', '0', '--sim-rate-limit', '0', '--retry-delay', '5']
 
 describe('send Engage audience changes into the simulator', () => {
   it('leaves each segment of examples/audience.jsonl with exactly the users whose last change was an entry', async () => {

@@ -14,20 +14,20 @@ import { closeSimulators, routedSimulator } from '../simulator/helpers'
 afterEach(() => closeSimulators())
 
 /**
- * The destination with a Track Event whose batch path throws as a whole whenever one of its events is marked, the
+ * The destination with an Identify User whose batch path throws as a whole whenever one of its events is marked, the
  * way actions-core throws for a whole batch when one event trips it up.
  */
 function destinationThatThrowsForMarkedEvents(): Destination<Settings> {
-  const trackEvent = definition.actions.trackEvent
-  const performBatch = trackEvent.performBatch!
+  const identifyUser = definition.actions.identifyUser
+  const performBatch = identifyUser.performBatch!
   return new Destination({
     ...definition,
     actions: {
       ...definition.actions,
-      trackEvent: {
-        ...trackEvent,
+      identifyUser: {
+        ...identifyUser,
         performBatch: (request, data) => {
-          if (data.payload.some((payload) => payload.properties?.poison === true)) {
+          if (data.payload.some((payload) => payload.traits?.poison === true)) {
             throw new Error('Cannot read properties of null (reading something)')
           }
           return performBatch(request, data)
@@ -47,17 +47,18 @@ describe('a batch call that throws', () => {
     const sim = await routedSimulator({ rateLimit: 0 })
     const instrument = new RequestInstrument(new RequestRateLimiter(0), { requests: 0 })
     const deliverer = new Deliverer(destinationThatThrowsForMarkedEvents(), settingsFor(sim), instrument)
-    const track = presetSubscriptions(definition).find((subscription) => subscription.partnerAction === 'trackEvent')!
+    const identify = presetSubscriptions(definition).find(
+      (subscription) => subscription.partnerAction === 'identifyUser'
+    )!
     const units: DeliveryUnit[] = [1, 2, 3, 4].map((line) => ({
       line,
       event: {
-        type: 'track',
-        event: `Event ${line}`,
+        type: 'identify',
         userId: `u${line}`,
-        properties: { poison: line === 3 }
+        traits: { n: line, poison: line === 3 }
       } as unknown as SegmentEvent,
       index: 0,
-      subscription: track,
+      subscription: identify,
       context: newUnitContext(),
       attempts: 0
     }))
@@ -75,8 +76,8 @@ describe('a batch call that throws', () => {
     expect(
       sim
         .state()
-        .events.map((event) => event.name)
+        .profiles.map((profile) => profile.userId)
         .sort()
-    ).toEqual(['Event 1', 'Event 2', 'Event 4'])
+    ).toEqual(['u1', 'u2', 'u4'])
   }, 30_000)
 })

@@ -28,7 +28,7 @@ describe('the appcues-actions CLI', () => {
       /failed\s+30\s+not delivered; top reasons:\n\s+30 × Appcues answered 503 Service Unavailable/
     )
     expect((await strict.exit).code).toBe(1)
-    expect(strict.stdout()).toMatch(/rejected\s+7/)
+    expect(strict.stdout()).toMatch(/rejected\s+3/)
     expect((await usage.exit).code).toBe(2)
     expect(usage.stderr()).toBe('--rate must be a whole number, got "many".\n')
   }, 60_000)

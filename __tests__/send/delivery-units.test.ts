@@ -54,9 +54,15 @@ describe('classifying what the destination throws', () => {
       classifyError({ name: 'InvalidAuthenticationError', status: 401, message: 'x' }, { ...context, lastStatus: 401 })
         .kind
     ).toBe('fatal')
+    expect(classifyError({ name: 'FetchError', code: 'ECONNRESET', message: 'socket hang up' }, context).kind).toBe(
+      'retry'
+    )
     expect(
-      classifyError({ name: 'IntegrationError', code: 'INVALID_SETTINGS', status: 400, message: 'x' }, context).kind
-    ).toBe('fatal')
+      classifyError(
+        { name: 'HTTPError', message: 'Bad Gateway', response: { status: 502, statusText: 'Bad Gateway' } },
+        context
+      )
+    ).toEqual({ kind: 'retry', reason: 'Appcues answered 502 Bad Gateway', status: 502 })
   })
 })
 

@@ -73,7 +73,7 @@ describe('delivery under injected faults', () => {
       '--dead-letter',
       deadLetter
     ])
-    expect(result.summary).toMatchObject({ delivered: 16, failed: 30, rejected: 7, skipped: 1, retries: 60 })
+    expect(result.summary).toMatchObject({ delivered: 16, failed: 30, rejected: 3, skipped: 5, retries: 60 })
     expect(result.summary.topFailedReasons).toEqual([
       {
         reason: expect.stringMatching(

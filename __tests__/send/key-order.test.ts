@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'net'
 import path from 'path'
 import { closeSimulators, simulator } from '../simulator/helpers'
 import type { Simulator, SimulatorState } from '../../src/simulator'
-import { removeTempDirs, send, targetArgs, tempDir } from './helpers'
+import { removeTempDirs, ROOT, send, targetArgs, tempDir } from './helpers'
 
 const servers: Array<() => Promise<void>> = []
 
@@ -121,12 +121,17 @@ const audienceChange = (userId: string, key: string, member: boolean) => ({
   context: audienceContext(key)
 })
 
+/** The destination's presets take no audience changes: this mapping subscribes Sync Audience to them. */
+const AUDIENCE_MAPPING = path.join(ROOT, 'examples', 'audience-mapping.json')
+
 describe('Sync Audience one event at a time (issue 18, case 4)', () => {
   it('an entry then an exit of a new audience leave the user out of its segment', async () => {
     const file = writeLines([audienceChange('u1', 'new_audience', true), audienceChange('u1', 'new_audience', false)])
     const { result } = await send([
       file,
       '--simulate',
+      '--mapping',
+      AUDIENCE_MAPPING,
       '--quiet',
       '--rate',
       '0',
@@ -149,6 +154,8 @@ describe('Sync Audience one event at a time (issue 18, case 4)', () => {
     const { result } = await send([
       writeLines(changes),
       '--simulate',
+      '--mapping',
+      AUDIENCE_MAPPING,
       '--quiet',
       '--rate',
       '0',

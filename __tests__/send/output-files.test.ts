@@ -10,8 +10,8 @@ afterEach(async () => {
 })
 
 const GOOD = JSON.stringify({ type: 'identify', userId: 'u1', traits: { plan: 'pro' } })
-/** A track call without a user ID: the destination rejects it, so it becomes a dead letter. */
-const REJECTED = JSON.stringify({ type: 'track', anonymousId: 'a1', event: 'Signed Up' })
+/** A track call whose event name is longer than Appcues takes: the destination rejects it, so it becomes a dead letter. */
+const REJECTED = JSON.stringify({ type: 'track', userId: 'u9', event: 'x'.repeat(200) })
 
 function inputFile(dir: string, name = 'events.jsonl', text = `${GOOD}\n`): string {
   const file = path.join(dir, name)

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'net'
 import path from 'path'
 import { closeSimulators, simulator } from '../simulator/helpers'
 import type { Simulator } from '../../src/simulator'
-import { readJsonLines, removeTempDirs, send, targetArgs, tempDir } from './helpers'
+import { readJsonLines, removeTempDirs, ROOT, send, targetArgs, tempDir } from './helpers'
 
 const servers: Array<() => Promise<void>> = []
 
@@ -126,11 +126,28 @@ describe('replaying dead letters never undoes a later delivered change (issue 18
       change('u1', false),
       change('u1', true)
     ])
-    await send([input, ...through(sim, endpoint), ...fast, '--batch-size', '1', '--dead-letter', deadLetter])
+    const audience = ['--mapping', path.join(ROOT, 'examples', 'audience-mapping.json')]
+    await send([
+      input,
+      ...through(sim, endpoint),
+      ...fast,
+      ...audience,
+      '--batch-size',
+      '1',
+      '--dead-letter',
+      deadLetter
+    ])
     expect(readJsonLines(deadLetter).map((letter) => [letter.event.event, letter.supersededBy])).toEqual([
       ['Audience Exited', 3]
     ])
-    const replay = await send([deadLetter, ...targetArgs(sim), ...fast, '--dead-letter', path.join(dir, 'again.jsonl')])
+    const replay = await send([
+      deadLetter,
+      ...targetArgs(sim),
+      ...fast,
+      ...audience,
+      '--dead-letter',
+      path.join(dir, 'again.jsonl')
+    ])
     expect(replay.result.summary).toMatchObject({ skipped: 1, delivered: 0 })
     const [segment] = Object.values(sim.state().segments)
     expect([...segment.members].sort()).toEqual(['u1', 'u2'])

@@ -32,7 +32,6 @@ describe('validSnapshotSettings', () => {
     const settings = validSnapshotSettings(settingsFor(seed))
     expect(['US', 'EU']).toContain(settings.region)
     expect(Number.isSafeInteger(settings.accountId) && settings.accountId > 0).toBe(true)
-    expect(settings.endpoint).toBeUndefined()
     expect(settings.apiKey).toBe(settingsFor(seed).apiKey)
   })
 

@@ -12,6 +12,7 @@ import { mappingRules } from './rules-mappings'
 import { sourceRules } from './rules-source'
 import { conventionRules } from './rules-conventions'
 import { contractRules } from './rules-contract'
+import { upstreamRules } from './rules-upstream'
 import type { Loose } from './shape'
 
 export type { Finding, Severity, Place } from './finding'
@@ -35,7 +36,8 @@ const RULE_SETS: Array<[string, RuleSet]> = [
   ['G (mappings)', mappingRules],
   ['G/I (sources)', sourceRules],
   ['I (conventions)', conventionRules],
-  ['DESIGN.md contract', contractRules]
+  ['DESIGN.md contract', contractRules],
+  ['DESIGN.md upstream-native', upstreamRules]
 ]
 
 /** Runs every check on the destination in `directory`; a rule set that crashes becomes an error, not a crash. */

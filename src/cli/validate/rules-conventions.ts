@@ -4,6 +4,7 @@ import type { ValidationContext } from './context'
 import { warning } from './finding'
 import type { Finding } from './finding'
 import { isRecord, list, nonEmptyString, record, recordEntries } from './shape'
+import { isDeletionAction } from './rules-upstream'
 
 /** Section I: what reviewers expect although no tool enforces it (all warnings). */
 export function conventionRules(context: ValidationContext): Finding[] {
@@ -14,7 +15,8 @@ function subscriptionRules({ definition }: ValidationContext): Finding[] {
   const findings: Finding[] = []
   const actions = recordEntries(definition.actions)
   for (const [key, action] of actions) {
-    if (!action.defaultSubscription && action.hidden !== true) {
+    // A deletion runs only on the event a user chooses for it.
+    if (!action.defaultSubscription && action.hidden !== true && !isDeletionAction(key, action)) {
       findings.push(
         warning(
           'I37',

@@ -1,12 +1,16 @@
 import type { InputField } from '@segment/actions-core'
+import { MAX_EVENT_NAME_LENGTH } from './constants'
 
-/** Appcues rejects event names longer than this. */
-export const MAX_EVENT_NAME_LENGTH = 127
+/** The most events Segment may put in one batch for an action with a batch field. */
+export const MAX_BATCH_SIZE = 1000
+
+/** Half the maximum: enough to merge most repeated profile updates, small enough to send quickly. */
+const DEFAULT_BATCH_SIZE = 500
 
 export const userIdField: InputField = {
   label: 'User ID',
   description:
-    'The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID; events without one are not sent.',
+    'The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID; the presets subscribe only calls that have one, because Appcues stores nothing without a user.',
   type: 'string',
   required: true,
   default: { '@path': '$.userId' }
@@ -39,34 +43,17 @@ export const timestampField: InputField = {
   default: { '@path': '$.timestamp' }
 }
 
-export const groupIdOnEventField: InputField = {
-  label: 'Group ID',
-  description:
-    'The ID of the Appcues group (for example the company or account) the event belongs to. By default it is the group ID in the Segment event context; leave it empty to send the event without a group.',
-  type: 'string',
-  default: { '@path': '$.context.groupId' }
-}
-
-/** Appcues has no batch endpoint: a batch is merged where Appcues allows it and sent with bounded concurrency. */
-export const MAX_BATCH_SIZE = 1000
-
-/**
- * Half the maximum: a batch of 500 events needs about 8 seconds at Appcues' 60 requests per second in the worst case
- * (every event its own request), while still merging most repeated profile updates (bench/requests.ts).
- */
-export const DEFAULT_BATCH_SIZE = 500
-
 export const enableBatchingField: InputField = {
   label: 'Batch Data to Appcues',
   description:
-    'When on, Segment sends events to this action in batches. Profile updates for the same user or group are then merged into one request, which keeps you further from the Appcues rate limit. Each event still gets its own result. The default is on.',
+    'When on, Segment sends events to this action in batches, and updates of the same profile in one batch are merged into one request, which keeps you further from the Appcues rate limit. Each event still gets its own result. The default is on.',
   type: 'boolean',
   default: true
 }
 
 export const batchSizeField: InputField = {
   label: 'Batch Size',
-  description: `The largest number of events in one batch. Larger batches merge more profile updates into one request. The default is ${DEFAULT_BATCH_SIZE} and the maximum is ${MAX_BATCH_SIZE}.`,
+  description: `The largest number of events in one batch. The default is ${DEFAULT_BATCH_SIZE} and the maximum is ${MAX_BATCH_SIZE}.`,
   type: 'number',
   unsafe_hidden: true,
   required: false,

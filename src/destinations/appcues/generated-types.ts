@@ -18,11 +18,7 @@ export interface Settings {
    */
   region: string
   /**
-   * Needed only to delete users (the Delete User action and Segment privacy deletions). This is the Legacy API Key shown in Appcues Studio under Settings, then API Keys. It is a different credential from the API Key and API Secret. Leave it empty if you do not delete users through Segment.
+   * Needed only to delete users (the Delete User action and Segment privacy deletions). This is the Legacy API Key shown in Appcues Studio under Settings, then API Keys, a different credential from the API Key and API Secret. Leave it empty if you do not delete users through Segment: privacy deletions then do nothing in Appcues.
    */
   legacyApiKey?: string
-  /**
-   * Leave this empty to send data to the Appcues servers of the selected region. Set it only to route requests through your own proxy or to a local Appcues simulator. It must be an https address (for example https://appcues-proxy.example.com); plain http is accepted only for addresses on this machine (localhost, 127.0.0.1 and [::1]).
-   */
-  endpoint?: string
 }

@@ -1,44 +1,95 @@
+import { InvalidAuthenticationError, IntegrationError, PayloadValidationError } from '@segment/actions-core'
 import type { DestinationDefinition } from '@segment/actions-core'
-import { PayloadValidationError } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { settingsFields } from './settings'
+import { apiUrl, appcuesRequest } from './functions'
 import { presets } from './presets'
-import { checkCredentials, eraseUsers } from './appcues-client'
 import identifyUser from './identifyUser'
 import trackEvent from './trackEvent'
 import pageView from './pageView'
 import identifyGroup from './identifyGroup'
 import deleteUser from './deleteUser'
+import { erasureKeyOf, eraseUsers } from './deleteUser/functions'
 import send from './send'
 import syncAudience from './syncAudience'
 
-const onDelete: DestinationDefinition<Settings>['onDelete'] = (request, { payload, settings }) => {
-  const ids = [...new Set([payload.userId, payload.anonymousId].filter((id): id is string => Boolean(id?.trim())))]
-  if (ids.length === 0) {
-    throw new PayloadValidationError(
-      'The deletion request has neither a User ID nor an Anonymous ID, so there is no Appcues user to erase.'
-    )
-  }
-  return eraseUsers(request, settings, ids)
-}
-
-export const destination: DestinationDefinition<Settings> = {
+const destination: DestinationDefinition<Settings> = {
   name: 'Appcues (Actions)',
   slug: 'actions-appcues',
   mode: 'cloud',
   description:
-    'Send your users, their traits, the events they trigger, the pages and screens they view, and the groups they belong to from Segment to Appcues, so that Appcues flows, surveys and announcements can target them. Engage audiences can be kept in step with Appcues segments, and users can be erased from Appcues.',
+    'Send your users, their traits, the events they trigger, the pages and screens they view, and the groups they belong to from Segment to Appcues, so that Appcues flows, surveys and announcements can target them.',
   authentication: {
     scheme: 'custom',
-    fields: settingsFields,
-    testAuthentication: (request, { settings }) => checkCredentials(request, settings)
+    fields: {
+      apiKey: {
+        label: 'API Key',
+        description:
+          'The key of an Appcues API key pair. Create one in Appcues Studio under Settings, then API Keys. Choose a key with the Admin role so that it can write profiles, events and groups.',
+        type: 'password',
+        required: true
+      },
+      apiSecret: {
+        label: 'API Secret',
+        description:
+          'The secret of the same Appcues API key pair. Appcues Studio shows it only once, when you create the key under Settings, then API Keys.',
+        type: 'password',
+        required: true
+      },
+      accountId: {
+        label: 'Account ID',
+        description:
+          'Your numeric Appcues account ID. You can find it in Appcues Studio under Settings, then Account, and in the Studio address after /accounts/.',
+        type: 'number',
+        required: true
+      },
+      region: {
+        label: 'Region',
+        description:
+          'The region where your Appcues account stores its data. Choose EU if your Studio address ends in eu.appcues.com. The default is US.',
+        type: 'string',
+        required: true,
+        choices: [
+          { label: 'US', value: 'US' },
+          { label: 'EU', value: 'EU' }
+        ],
+        default: 'US'
+      },
+      legacyApiKey: {
+        label: 'Legacy API Key',
+        description:
+          'Needed only to delete users (the Delete User action and Segment privacy deletions). This is the Legacy API Key shown in Appcues Studio under Settings, then API Keys, a different credential from the API Key and API Secret. Leave it empty if you do not delete users through Segment: privacy deletions then do nothing in Appcues.',
+        type: 'password'
+      }
+    },
+    testAuthentication: async (request, { settings }) => {
+      try {
+        return await appcuesRequest(request, apiUrl(settings, '/tags'), { method: 'GET' })
+      } catch (error) {
+        // A wrong Account ID or Region is a failed credential check too.
+        if (error instanceof IntegrationError) throw new InvalidAuthenticationError(error.message)
+        throw error
+      }
+    }
   },
-  extendRequest: ({ settings }) => ({
-    username: settings.apiKey,
-    password: settings.apiSecret,
-    headers: { accept: 'application/json' }
-  }),
-  onDelete,
+  extendRequest({ settings }) {
+    return {
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${settings.apiKey}:${settings.apiSecret}`).toString('base64')}`,
+        'Content-Type': 'application/json'
+      }
+    }
+  },
+  onDelete: async (request, { payload, settings }) => {
+    // Deleting users is optional: without a Legacy API Key, nothing is sent and nothing is reported as deleted.
+    if (!settings.legacyApiKey?.trim()) return undefined
+    const ids = [payload.userId, payload.anonymousId].filter((id): id is string => Boolean(id?.trim()))
+    if (ids.length === 0) {
+      throw new PayloadValidationError(
+        'The deletion request has neither a User ID nor an Anonymous ID, so there is no Appcues user to erase.'
+      )
+    }
+    return eraseUsers(request, erasureKeyOf(settings), [...new Set(ids)])
+  },
   presets,
   actions: {
     identifyUser,

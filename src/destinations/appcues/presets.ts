@@ -4,34 +4,35 @@ import identifyUser from './identifyUser'
 import trackEvent from './trackEvent'
 import pageView from './pageView'
 import identifyGroup from './identifyGroup'
-import syncAudience, { AUDIENCE_CHANGES } from './syncAudience'
 
+// Appcues keeps profiles and events for a user ID only, so the presets for them leave calls without one alone
+// instead of turning each anonymous call into an error. A group needs no user.
 export const presets: Preset[] = [
   {
     name: 'Identify Calls',
     type: 'automatic',
-    subscribe: 'type = "identify"',
+    subscribe: 'type = "identify" and userId != null',
     partnerAction: 'identifyUser',
     mapping: defaultValues(identifyUser.fields)
   },
   {
     name: 'Track Calls',
     type: 'automatic',
-    subscribe: 'type = "track"',
+    subscribe: 'type = "track" and userId != null',
     partnerAction: 'trackEvent',
     mapping: defaultValues(trackEvent.fields)
   },
   {
     name: 'Page Calls',
     type: 'automatic',
-    subscribe: 'type = "page"',
+    subscribe: 'type = "page" and userId != null',
     partnerAction: 'pageView',
     mapping: defaultValues(pageView.fields)
   },
   {
     name: 'Screen Calls',
     type: 'automatic',
-    subscribe: 'type = "screen"',
+    subscribe: 'type = "screen" and userId != null',
     partnerAction: 'pageView',
     mapping: { ...defaultValues(pageView.fields), event: 'Screen Viewed' }
   },
@@ -41,12 +42,5 @@ export const presets: Preset[] = [
     subscribe: 'type = "group"',
     partnerAction: 'identifyGroup',
     mapping: defaultValues(identifyGroup.fields)
-  },
-  {
-    name: 'Engage Audience Changes',
-    type: 'automatic',
-    subscribe: AUDIENCE_CHANGES,
-    partnerAction: 'syncAudience',
-    mapping: defaultValues(syncAudience.fields)
   }
 ]

@@ -7,8 +7,23 @@ interface ThrownError {
   code?: string
   status?: number
   message?: string
-  response?: { status?: number }
+  response?: { status?: number; statusText?: string; data?: unknown }
 }
+
+const MAX_ANSWER_WORDS = 300
+
+/** What Appcues said in an error answer: its `title` and `detail`, as far as they add to the status. */
+function answerWords(data: unknown, statusText: string | undefined): string {
+  if (!data || typeof data !== 'object') return ''
+  const { title, detail } = data as { title?: unknown; detail?: unknown }
+  const words = [title, detail]
+    .filter((part): part is string => typeof part === 'string' && part.trim() !== '' && part !== statusText)
+    .join(': ')
+  return words.length > MAX_ANSWER_WORDS ? `${words.slice(0, MAX_ANSWER_WORDS)}…` : words
+}
+
+/** Errors of a request that got no answer: a refused, dropped or timed-out connection. Segment retries them. */
+const TRANSPORT_ERRORS = new Set(['FetchError', 'AbortError', 'TimeoutError', 'RequestTimeoutError'])
 
 const RETRYABLE_STATUSES = new Set([408, 423, 429])
 const EVENT_STATUSES = new Set([400, 413, 422])
@@ -38,7 +53,13 @@ function oneLine(message: string | undefined): string {
 /** Sorts an error thrown by the destination into retry, rejected, failed or fatal, the way Segment would. */
 export function classifyError(error: ThrownError, context: UnitContext): AttemptResult {
   const status = error.status ?? error.response?.status
-  const reason = oneLine(error.message)
+  // actions-core's HTTPError says only the status text; the summary says who answered what.
+  const answer = error.name === 'HTTPError' ? error.response : undefined
+  const words = answer ? answerWords(answer.data, answer.statusText) : ''
+  const reason =
+    answer?.status !== undefined
+      ? oneLine(`Appcues answered ${answer.status} ${answer.statusText ?? ''}${words ? `: ${words}` : ''}`)
+      : oneLine(error.message)
   if (
     error.name === 'AggregateAjvError' ||
     error.name === 'ValidationError' ||
@@ -46,9 +67,9 @@ export function classifyError(error: ThrownError, context: UnitContext): Attempt
   ) {
     return { kind: 'rejected', reason, status: 400 }
   }
-  if (error.code === 'INVALID_SETTINGS') return { kind: 'fatal', reason, status }
   if (refusedEverything(context, status)) return { kind: 'fatal', reason, status }
-  if (error.code === 'RETRYABLE_ERROR' || isRetryableStatus(status)) {
+  const noAnswer = status === undefined && error.name !== undefined && TRANSPORT_ERRORS.has(error.name)
+  if (error.code === 'RETRYABLE_ERROR' || isRetryableStatus(status) || noAnswer) {
     return {
       kind: 'retry',
       reason,

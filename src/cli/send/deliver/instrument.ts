@@ -277,14 +277,26 @@ export class RequestInstrument {
       if (key !== undefined) this.sending(context, key, fingerprint)
       context.lastUrl = url
     }
-    const response = await request(url, options)
-    if (context) {
-      context.lastStatus = response.status
-      if (key !== undefined && response.status >= 200 && response.status < 300) {
-        this.answered(context, key, response)
-        if (fingerprint) context.journal?.record(fingerprint)
-      }
+    let response: ModifiedResponse
+    try {
+      response = await request(url, options)
+    } catch (error) {
+      // actions-core throws an HTTPError for an error answer; its status and Retry-After still count.
+      const answer = (error as { response?: ModifiedResponse }).response
+      if (answer) this.observe(answer, context)
+      throw error
     }
+    this.observe(response, context)
+    if (context && key !== undefined && response.status >= 200 && response.status < 300) {
+      this.answered(context, key, response)
+      if (fingerprint) context.journal?.record(fingerprint)
+    }
+    return response
+  }
+
+  /** Notes an answer's status for the attempt, and pauses every sender for a 429's Retry-After. */
+  private observe(response: ModifiedResponse, context: UnitContext | undefined): void {
+    if (context) context.lastStatus = response.status
     if (response.status === 429) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
       if (retryAfterMs !== undefined) {
@@ -293,6 +305,5 @@ export class RequestInstrument {
         this.limiter.pauseFor(retryAfterMs)
       }
     }
-    return response
   }
 }

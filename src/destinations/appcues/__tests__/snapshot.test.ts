@@ -1,6 +1,6 @@
 import destination from '../index'
 import { freezeDate, restoreDate } from './__helpers__/fixed-clock'
-import { requestsForTestData } from './__helpers__/snapshot'
+import { firstRequestForTestData } from './__helpers__/snapshot'
 
 const destinationSlug = 'actions-appcues'
 
@@ -12,11 +12,11 @@ describe(`Testing snapshot for ${destinationSlug} destination:`, () => {
     const seedName = `${destinationSlug}#${actionSlug}`
 
     it(`${actionSlug} action - required fields`, async () => {
-      expect(await requestsForTestData(seedName, actionSlug, true)).toMatchSnapshot()
+      expect(await firstRequestForTestData(seedName, actionSlug, true)).toMatchSnapshot()
     })
 
     it(`${actionSlug} action - all fields`, async () => {
-      expect(await requestsForTestData(seedName, actionSlug, false)).toMatchSnapshot()
+      expect(await firstRequestForTestData(seedName, actionSlug, false)).toMatchSnapshot()
     })
   }
 })

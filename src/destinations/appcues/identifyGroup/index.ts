@@ -1,23 +1,50 @@
-import type { ActionDefinition } from '@segment/actions-core'
+import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { toAppcuesAttributes } from '../attributes'
-import type { Attributes } from '../attributes'
-import { addUsersToGroup, updateGroupProfile } from '../appcues-client'
+import type { Attributes } from '../types'
 import { batchSizeField, enableBatchingField } from '../fields'
-import { BATCH_CONCURRENCY, BatchResults, forEachLimited, prepareEach } from '../batch'
+import { BATCH_CONCURRENCY, GROUP_USERS_METHOD } from '../constants'
+import {
+  apiUrl,
+  appcuesRequest,
+  BatchResults,
+  encodeId,
+  forEachLimited,
+  prepareEach,
+  toAppcuesAttributes
+} from '../functions'
 
 const traitsOf = (payload: Payload) => toAppcuesAttributes(payload.traits, 'Group Traits')
+
+const groupUrl = (settings: Settings, groupId: string, resource: 'profile' | 'users') =>
+  apiUrl(settings, `/groups/${encodeId(groupId, 'Group ID')}/${resource}`)
+
+function updateGroup(request: RequestClient, settings: Settings, groupId: string, attributes: Attributes) {
+  return appcuesRequest(request, groupUrl(settings, groupId, 'profile'), { method: 'PATCH', json: attributes })
+}
+
+function addUsers(request: RequestClient, settings: Settings, groupId: string, userIds: string[]) {
+  return appcuesRequest(request, groupUrl(settings, groupId, 'users'), {
+    method: GROUP_USERS_METHOD,
+    json: { user_ids: userIds }
+  })
+}
 
 interface GroupWork {
   indices: number[]
   attributes: Attributes
+  /** By user ID: the events that added the user. */
   members: Map<string, number[]>
 }
 
+/** Groups a batch by group: traits merged in order (later ones win), and the users to add. */
 function groupBatch(payloads: Payload[], results: BatchResults): Map<string, GroupWork> {
   const groups = new Map<string, GroupWork>()
-  for (const [index, attributes] of prepareEach(payloads, results, traitsOf)) {
+  const prepare = (payload: Payload) => {
+    encodeId(payload.groupId, 'Group ID')
+    return traitsOf(payload)
+  }
+  for (const [index, attributes] of prepareEach(payloads, results, prepare)) {
     const { groupId, userId } = payloads[index]
     const group = groups.get(groupId) ?? { indices: [], attributes: {}, members: new Map<string, number[]>() }
     group.indices.push(index)
@@ -60,20 +87,21 @@ const action: ActionDefinition<Settings, Payload> = {
     batch_size: batchSizeField
   },
   perform: async (request, { payload, settings }) => {
-    const profile = await updateGroupProfile(request, settings, payload.groupId, traitsOf(payload))
+    const profile = await updateGroup(request, settings, payload.groupId, traitsOf(payload))
     if (!payload.userId?.trim()) return profile
-    return addUsersToGroup(request, settings, payload.groupId, [payload.userId])
+    return addUsers(request, settings, payload.groupId, [payload.userId])
   },
+  // Appcues merges group profile updates and adds a list of users at once: one update and one addition per group.
   performBatch: async (request, { payload: payloads, settings }) => {
     const results = new BatchResults()
     await forEachLimited([...groupBatch(payloads, results)], BATCH_CONCURRENCY, async ([groupId, group]) => {
       const updated = await results.settle(group.indices, group.attributes, () =>
-        updateGroupProfile(request, settings, groupId, group.attributes)
+        updateGroup(request, settings, groupId, group.attributes)
       )
       if (!updated || group.members.size === 0) return
       const userIds = [...group.members.keys()]
       await results.settle([...group.members.values()].flat(), { user_ids: userIds }, () =>
-        addUsersToGroup(request, settings, groupId, userIds)
+        addUsers(request, settings, groupId, userIds)
       )
     })
     return results.response

@@ -1,13 +1,33 @@
-import type { ActionDefinition } from '@segment/actions-core'
+import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
+import type { Attributes } from '../types'
 import { batchSizeField, enableBatchingField, userIdField } from '../fields'
-import { toAppcuesAttributes } from '../attributes'
-import type { Attributes } from '../attributes'
-import { updateUserProfile } from '../appcues-client'
-import { BATCH_CONCURRENCY, BatchResults, forEachLimited, prepareEach } from '../batch'
+import { BATCH_CONCURRENCY } from '../constants'
+import {
+  apiUrl,
+  appcuesRequest,
+  BatchResults,
+  encodeId,
+  forEachLimited,
+  prepareEach,
+  toAppcuesAttributes
+} from '../functions'
 
 const traitsOf = (payload: Payload) => toAppcuesAttributes(payload.traits, 'User Traits')
+
+/** The traits of one event of a batch, after its User ID is known to be usable in a path. */
+function batchTraitsOf(payload: Payload) {
+  encodeId(payload.userId, 'User ID')
+  return traitsOf(payload)
+}
+
+function updateProfile(request: RequestClient, settings: Settings, userId: string, attributes: Attributes) {
+  return appcuesRequest(request, apiUrl(settings, `/users/${encodeId(userId, 'User ID')}/profile`), {
+    method: 'PATCH',
+    json: attributes
+  })
+}
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Identify User',
@@ -32,11 +52,12 @@ const action: ActionDefinition<Settings, Payload> = {
     enable_batching: enableBatchingField,
     batch_size: batchSizeField
   },
-  perform: (request, { payload, settings }) => updateUserProfile(request, settings, payload.userId, traitsOf(payload)),
+  perform: (request, { payload, settings }) => updateProfile(request, settings, payload.userId, traitsOf(payload)),
+  // Appcues merges profile updates: each user of a batch gets one update with the batch's traits, later ones winning.
   performBatch: async (request, { payload: payloads, settings }) => {
     const results = new BatchResults()
     const users = new Map<string, { indices: number[]; attributes: Attributes }>()
-    for (const [index, attributes] of prepareEach(payloads, results, traitsOf)) {
+    for (const [index, attributes] of prepareEach(payloads, results, batchTraitsOf)) {
       const userId = payloads[index].userId
       const user = users.get(userId) ?? { indices: [], attributes: {} }
       user.indices.push(index)
@@ -45,7 +66,7 @@ const action: ActionDefinition<Settings, Payload> = {
     }
     await forEachLimited([...users], BATCH_CONCURRENCY, async ([userId, user]) => {
       await results.settle(user.indices, user.attributes, () =>
-        updateUserProfile(request, settings, userId, user.attributes)
+        updateProfile(request, settings, userId, user.attributes)
       )
     })
     return results.response

@@ -2,7 +2,7 @@
 
 export interface Payload {
   /**
-   * The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID; events without one are not sent.
+   * The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID; the presets subscribe only calls that have one, because Appcues stores nothing without a user.
    */
   userId: string
   /**
@@ -43,12 +43,4 @@ export interface Payload {
    * When the event happened. It is sent to Appcues as an ISO-8601 date. By default it is the Segment event timestamp; if it is empty, the time of sending is used.
    */
   timestamp?: string | number
-  /**
-   * When on, Segment sends events to this action in batches. Profile updates for the same user or group are then merged into one request, which keeps you further from the Appcues rate limit. Each event still gets its own result. The default is on.
-   */
-  enable_batching?: boolean
-  /**
-   * The largest number of events in one batch. Larger batches merge more profile updates into one request. The default is 500 and the maximum is 1000.
-   */
-  batch_size?: number
 }

@@ -1,17 +1,8 @@
 import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import {
-  batchSizeField,
-  enableBatchingField,
-  eventNameField,
-  propertiesField,
-  timestampField,
-  userIdField
-} from '../fields'
-import { toAppcuesAttributes } from '../attributes'
-import { buildEvent, sendEventBatch } from '../events'
-import { createUserEvent } from '../appcues-client'
+import { eventNameField, propertiesField, timestampField, userIdField } from '../fields'
+import { buildEvent, createEvent, toAppcuesAttributes } from '../functions'
 
 const PAGE_FIELD_KEYS = ['url', 'path', 'title', 'referrer', 'search'] as const
 
@@ -28,15 +19,6 @@ function pageField(key: typeof PAGE_FIELD_KEYS[number], label: string, what: str
       }
     }
   }
-}
-
-function eventOf(payload: Payload) {
-  const pageAttributes = Object.fromEntries((['name', ...PAGE_FIELD_KEYS] as const).map((key) => [key, payload[key]]))
-  const attributes = {
-    ...toAppcuesAttributes(payload.properties, 'Page Properties'),
-    ...toAppcuesAttributes(pageAttributes, 'Page fields')
-  }
-  return buildEvent(payload, attributes)
 }
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -64,12 +46,16 @@ const action: ActionDefinition<Settings, Payload> = {
       label: 'Page Properties',
       description: `${propertiesField.description} When a property has the same name as one of the page fields above, the page field wins.`
     },
-    timestamp: timestampField,
-    enable_batching: enableBatchingField,
-    batch_size: batchSizeField
+    timestamp: timestampField
   },
-  perform: (request, { payload, settings }) => createUserEvent(request, settings, payload.userId, eventOf(payload)),
-  performBatch: (request, { payload, settings }) => sendEventBatch(request, settings, payload, eventOf)
+  perform: (request, { payload, settings }) => {
+    const pageFields = Object.fromEntries((['name', ...PAGE_FIELD_KEYS] as const).map((key) => [key, payload[key]]))
+    const attributes = {
+      ...toAppcuesAttributes(payload.properties, 'Page Properties'),
+      ...toAppcuesAttributes(pageFields, 'Page fields')
+    }
+    return createEvent(request, settings, payload.userId, buildEvent(payload, attributes))
+  }
 }
 
 export default action

@@ -5,7 +5,7 @@ const onTypes = (match: 'all' | 'any', ...types: string[]) => ({
   conditions: types.map((value) => ({ fieldKey: 'type', operator: 'is' as const, value }))
 })
 
-// Field keys, types and required flags are those of the live destination's Send action: saved mappings use them.
+// Saved mappings rely on these keys, types, defaults and required flags: changing any of them breaks them.
 export const fields: Record<string, InputField> = {
   type: {
     label: 'Event Type',

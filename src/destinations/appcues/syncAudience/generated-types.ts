@@ -2,7 +2,7 @@
 
 export interface Payload {
   /**
-   * The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID; events without one are not sent.
+   * The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID; the presets subscribe only calls that have one, because Appcues stores nothing without a user.
    */
   userId: string
   /**

@@ -1,43 +1,18 @@
+import { ErrorCodes, getErrorCodeFromHttpStatus, HTTPError } from '@segment/actions-core'
 import type { ActionDefinition, DynamicFieldResponse, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
+import type { SegmentChanges, SegmentTarget } from './types'
 import { batchSizeField, enableBatchingField, MAX_BATCH_SIZE, userIdField } from '../fields'
-import { changeSegmentMembers } from '../appcues-client'
-import { BATCH_CONCURRENCY, BatchResults, forEachLimited, prepareEach } from '../batch'
-import { groupBySegment, readChange, userIdChunks } from './changes'
-import type { SegmentChanges } from './changes'
-import { SegmentDirectory } from './segment-directory'
-import type { SegmentTarget } from './segment-directory'
-
-/** Engage audience changes only: its identify calls, and its "Audience Entered" and "Audience Exited" track calls. */
-export const AUDIENCE_CHANGES =
-  'context.personas.computation_class = "audience" and (type = "identify" or event = "Audience Entered" or event = "Audience Exited")'
+import { BATCH_CONCURRENCY } from '../constants'
+import { BatchResults, forEachLimited, prepareEach } from '../functions'
+import { changeMembers, groupBySegment, readChange, SegmentDirectory, userIdChunks } from './functions'
 
 /** Only a segment looked up by name can be missing (a picked one always has its ID): leavers need no request. */
 const nothingToRemove = (target: SegmentTarget) =>
   `The Appcues segment "${
     'segmentName' in target ? target.segmentName : target.segmentId
   }" does not exist, so nobody is in it and there is nobody to remove.`
-
-/** Adds or removes users; a picked segment that Appcues does not know gets a message that says how to fix it. */
-async function sendMembers(
-  request: RequestClient,
-  settings: Settings,
-  target: SegmentTarget,
-  segmentId: string,
-  membership: boolean,
-  userIds: string[]
-) {
-  try {
-    return await changeSegmentMembers(request, settings, segmentId, membership, userIds)
-  } catch (error) {
-    const failed = error as Error & { status?: number }
-    if (failed.status === 404 && 'segmentId' in target) {
-      failed.message = `${failed.message} If the segment picked in Existing Appcues Segment ("${segmentId}") was deleted in Appcues, pick another one or clear the field to sync by name.`
-    }
-    throw failed
-  }
-}
 
 /** Sends one segment's changes of a batch: one add and one remove request (more only past the per-request limit). */
 async function syncSegment(
@@ -48,14 +23,16 @@ async function syncSegment(
   { target, users }: SegmentChanges
 ): Promise<void> {
   const all = [...users.values()]
-  const entering = all.some((user) => user.membership)
   let segmentId: string | undefined
   try {
-    segmentId = await directory.idFor(target, entering)
+    segmentId = await directory.idFor(
+      target,
+      all.some((user) => user.membership)
+    )
   } catch (error) {
     results.fail(
       all.flatMap((user) => user.indices),
-      error as Error
+      error
     )
     return
   }
@@ -64,11 +41,7 @@ async function syncSegment(
     if (userIds.length === 0) continue
     if (segmentId === undefined) {
       for (const index of userIds.flatMap((userId) => users.get(userId)?.indices ?? [])) {
-        results.response.setSuccessResponseAtIndex(index, {
-          status: 200,
-          sent: '',
-          body: nothingToRemove(target)
-        })
+        results.response.setSuccessResponseAtIndex(index, { status: 200, sent: '', body: nothingToRemove(target) })
       }
       continue
     }
@@ -76,7 +49,7 @@ async function syncSegment(
     for (const chunk of userIdChunks(userIds)) {
       const indices = chunk.flatMap((userId) => users.get(userId)?.indices ?? [])
       await results.settle(indices, { user_ids: chunk }, () =>
-        sendMembers(request, settings, target, id, membership, chunk)
+        changeMembers(request, settings, target, id, membership, chunk)
       )
     }
   }
@@ -86,7 +59,8 @@ const action: ActionDefinition<Settings, Payload> = {
   title: 'Sync Audience to Appcues Segment',
   description:
     'Keep an Appcues segment in step with a Segment Engage audience: users who enter the audience are added to the segment and users who leave it are removed, so that Appcues flows can target the audience. The segment is created when it does not exist yet.',
-  defaultSubscription: AUDIENCE_CHANGES,
+  defaultSubscription:
+    'context.personas.computation_class = "audience" and (type = "identify" or event = "Audience Entered" or event = "Audience Exited")',
   fields: {
     userId: userIdField,
     audience: {
@@ -122,8 +96,6 @@ const action: ActionDefinition<Settings, Payload> = {
       description:
         'When on, Segment sends audience changes to this action in batches, and all the users who entered or left one audience in a batch are added or removed in one request each. The default is on.'
     },
-    // Batches as large as Segment sends (MAX_BATCH_SIZE): each audience of a batch then takes at most four requests
-    // when Appcues answers a creation with the new segment's ID (MAX_USER_IDS_PER_REQUEST is at least this size).
     batch_size: {
       ...batchSizeField,
       description: `The largest number of audience changes in one batch. The default and the maximum are ${MAX_BATCH_SIZE}.`,
@@ -136,10 +108,11 @@ const action: ActionDefinition<Settings, Payload> = {
         const segments = await new SegmentDirectory(request, settings).segments()
         return { choices: segments.map((segment) => ({ label: segment.name || segment.id, value: segment.id })) }
       } catch (error) {
-        return {
-          choices: [],
-          error: { message: (error as Error).message, code: (error as { code?: string }).code ?? 'SEGMENT_LIST_FAILED' }
-        }
+        const code =
+          error instanceof HTTPError
+            ? getErrorCodeFromHttpStatus(error.response.status)
+            : (error as { code?: string }).code ?? ErrorCodes.UNKNOWN_ERROR
+        return { choices: [], error: { message: (error as Error).message, code } }
       }
     }
   },
@@ -147,8 +120,9 @@ const action: ActionDefinition<Settings, Payload> = {
     const change = readChange(payload, audienceMembership)
     const segmentId = await new SegmentDirectory(request, settings, true).idFor(change.target, change.membership)
     if (segmentId === undefined) return { message: nothingToRemove(change.target) }
-    return sendMembers(request, settings, change.target, segmentId, change.membership, [change.userId])
+    return changeMembers(request, settings, change.target, segmentId, change.membership, [change.userId])
   },
+  // Appcues adds and removes lists of users: each audience of a batch takes one add and one remove request.
   performBatch: async (request, { payload: payloads, settings, audienceMembership }) => {
     const results = new BatchResults()
     const memberships = Array.isArray(audienceMembership) ? audienceMembership : []

@@ -1,20 +1,8 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import {
-  batchSizeField,
-  enableBatchingField,
-  eventNameField,
-  groupIdOnEventField,
-  propertiesField,
-  timestampField,
-  userIdField
-} from '../fields'
-import { toAppcuesAttributes } from '../attributes'
-import { buildEvent, sendEventBatch } from '../events'
-import { createUserEvent } from '../appcues-client'
-
-const eventOf = (payload: Payload) => buildEvent(payload, toAppcuesAttributes(payload.properties, 'Event Properties'))
+import { eventNameField, propertiesField, timestampField, userIdField } from '../fields'
+import { buildEvent, createEvent, toAppcuesAttributes } from '../functions'
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Track Event',
@@ -28,12 +16,18 @@ const action: ActionDefinition<Settings, Payload> = {
     }),
     properties: propertiesField,
     timestamp: timestampField,
-    groupId: groupIdOnEventField,
-    enable_batching: enableBatchingField,
-    batch_size: batchSizeField
+    groupId: {
+      label: 'Group ID',
+      description:
+        'The ID of the Appcues group (for example the company or account) the event belongs to. By default it is the group ID in the Segment event context; leave it empty to send the event without a group.',
+      type: 'string',
+      default: { '@path': '$.context.groupId' }
+    }
   },
-  perform: (request, { payload, settings }) => createUserEvent(request, settings, payload.userId, eventOf(payload)),
-  performBatch: (request, { payload, settings }) => sendEventBatch(request, settings, payload, eventOf)
+  perform: (request, { payload, settings }) => {
+    const event = buildEvent(payload, toAppcuesAttributes(payload.properties, 'Event Properties'))
+    return createEvent(request, settings, payload.userId, event)
+  }
 }
 
 export default action

@@ -1,8 +1,8 @@
 const RealDate = Date
 
 /**
- * Freezes only `Date` (not timers), so that "now" in request bodies is the same on every run. Jest 27, which the
- * monorepo runs, cannot fake `Date` alone, so the global is swapped for a subclass whose "now" is fixed.
+ * Freezes only `Date` (not timers), so that "now" in request bodies is the same on every run. Jest 27 cannot fake
+ * `Date` alone, so the global is swapped for a subclass whose "now" is fixed.
  */
 export function freezeDate(iso = '2024-01-01T00:00:00.000Z'): void {
   const frozen = new RealDate(iso).getTime()

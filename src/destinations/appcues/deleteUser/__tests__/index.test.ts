@@ -1,316 +1,170 @@
 import nock from 'nock'
-import {
-  createTestEvent,
-  createTestIntegration,
-  IntegrationError,
-  InvalidAuthenticationError,
-  RetryableError
-} from '@segment/actions-core'
-import type { SegmentEvent } from '@segment/actions-core'
+import { createRequestClient, createTestEvent, createTestIntegration } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
-import { failure } from '../../__tests__/__helpers__/failure'
+import { eraseUsers } from '../functions'
 
 const testDestination = createTestIntegration(destination)
-
-const US = 'https://api.appcues.com'
-const EU = 'https://api.eu.appcues.com'
-const TIMESTAMP = '2024-05-01T12:00:00.000Z'
+const API = 'https://api.appcues.com'
+const ERASE = '/v1/gdpr/delete'
 const settings: Settings = {
   apiKey: 'key-1',
   apiSecret: 'secret-1',
   accountId: 123,
   region: 'US',
-  legacyApiKey: 'legacy-1'
+  legacyApiKey: ' legacy-1 '
 }
-// base64('legacy-1:'): the Legacy API key as user name and an empty password.
+// base64('legacy-1:') and base64('key-1:secret-1'), written out so that a change in how they are built fails.
 const LEGACY_AUTH = 'Basic bGVnYWN5LTE6'
-// base64('key-1:secret-1'): must never be used for erasure.
 const KEY_PAIR_AUTH = 'Basic a2V5LTE6c2VjcmV0LTE='
 
-function deleteEvent(overrides: Partial<SegmentEvent> = {}) {
-  return createTestEvent({
-    type: 'track',
-    event: 'User Deleted',
-    userId: 'user-1',
-    timestamp: TIMESTAMP,
-    messageId: 'msg-1',
-    ...overrides
-  })
-}
+type Outcome = { status: number; errortype?: string; errormessage?: string; sent?: unknown; body?: unknown }
 
-function run(event: SegmentEvent, actionSettings: Settings = settings, mapping?: Record<string, unknown>) {
-  return testDestination.testAction('deleteUser', {
-    event,
-    settings: actionSettings,
-    useDefaultMappings: true,
-    mapping: mapping as never
+const erase = (event: Partial<SegmentEvent> = {}, withSettings: Settings = settings) =>
+  testDestination.testAction('deleteUser', {
+    event: createTestEvent({ type: 'track', event: 'Account Closed', userId: 'u1', ...event }),
+    settings: withSettings,
+    useDefaultMappings: true
   })
+
+/** An erasure interceptor that also checks the request carried the Legacy API key alone, not the key pair. */
+function erasure(users: string[]) {
+  return nock(API)
+    .post(ERASE, { users })
+    .reply(200, function () {
+      const authorization = this.req.headers.authorization as unknown
+      return { authorization }
+    })
 }
 
 describe('Appcues.deleteUser', () => {
-  beforeEach(() => {
-    testDestination.responses = []
+  it('has no default subscription: an erasure runs only on the event a user chooses', () => {
+    expect(destination.actions.deleteUser.defaultSubscription).toBeUndefined()
   })
 
-  describe('requests', () => {
-    it('posts the user ID to the GDPR erasure endpoint with the Legacy API key', async () => {
-      const scope = nock(US)
-        .post('/v1/gdpr/delete', { users: ['user-1'] })
-        .matchHeader('authorization', LEGACY_AUTH)
-        .matchHeader('content-type', 'application/json')
-        .reply(200, { ok: true, message: 'accepted 1 users for deletion' })
+  it('needs a Legacy API Key, an optional password setting', () => {
+    expect(destination.authentication?.fields.legacyApiKey).toMatchObject({ type: 'password' })
+    expect(destination.authentication?.fields.legacyApiKey.required).toBeUndefined()
+  })
 
-      const responses = await run(deleteEvent())
+  it('posts the user ID to the erasure endpoint with the Legacy API key as user name, replacing the key pair', async () => {
+    const scope = erasure(['a/b?c'])
+    const [response] = await erase({ userId: 'a/b?c' })
+    expect(scope.isDone()).toBe(true)
+    expect(response.data).toEqual({ authorization: [LEGACY_AUTH] })
+  })
 
-      expect(scope.isDone()).toBe(true)
-      expect(responses).toHaveLength(1)
-      expect(responses[0].request.method).toBe('POST')
-      expect(responses[0].url).toBe('https://api.appcues.com/v1/gdpr/delete')
-      expect(responses[0].status).toBe(200)
-      expect(responses[0].options.json).toEqual({ users: ['user-1'] })
-      expect(await responses[0].request.text()).toBe('{"users":["user-1"]}')
-      expect(responses[0].request.headers.get('authorization')).toBe(LEGACY_AUTH)
-      expect(responses[0].request.headers.get('authorization')).not.toBe(KEY_PAIR_AUTH)
-      expect(responses[0].request.headers.get('content-type')).toBe('application/json')
-      expect(responses[0].request.headers.get('accept')).toBe('application/json')
-      expect(testDestination.results[testDestination.results.length - 1]).toMatchObject({
-        output: 'Action Executed',
-        data: { ok: true, message: 'accepted 1 users for deletion' }
-      })
+  it.each(['authorization', 'AUTHORIZATION'])('replaces a key-pair header spelt %s as well', async (header) => {
+    const scope = erasure(['u1'])
+    const request = createRequestClient({ headers: { [header]: KEY_PAIR_AUTH } })
+    const response = await eraseUsers(request, 'legacy-1', ['u1'])
+    expect(scope.isDone()).toBe(true)
+    expect(response.data).toEqual({ authorization: [LEGACY_AUTH] })
+  })
+
+  it.each([
+    [{ ...settings, legacyApiKey: undefined }, 'Deleting users needs the Legacy API Key setting.'],
+    [{ ...settings, legacyApiKey: '  ' }, 'Deleting users needs the Legacy API Key setting.'],
+    [{ ...settings, region: 'EU' }, 'Appcues has not confirmed where accounts in the EU region delete users'],
+    [{ ...settings, region: 'APAC' }, 'Invalid region "APAC"']
+  ])('sends nothing with the settings %j, and says what to do', async (withSettings, message) => {
+    const scope = nock(/appcues\.com/)
+      .post(/.*/)
+      .reply(200, {})
+    await expect(erase({}, withSettings)).rejects.toThrow(message)
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('makes the EU refusal final: not retried', async () => {
+    await expect(erase({}, { ...settings, region: 'EU' })).rejects.toMatchObject({
+      status: 501,
+      code: 'NOT_IMPLEMENTED'
     })
+  })
 
-    it('trims spaces around the Legacy API key', async () => {
-      const scope = nock(US).post('/v1/gdpr/delete').matchHeader('authorization', LEGACY_AUTH).reply(200, { ok: true })
+  it.each([
+    [401, 'InvalidAuthenticationError', 'Check the Legacy API Key setting'],
+    [403, 'IntegrationError', 'The Legacy API Key setting is not allowed to delete users'],
+    [404, 'IntegrationError', 'Check that your Appcues account is hosted in the US region']
+  ])('names the Legacy API Key setting when Appcues answers %i', async (status, name, hint) => {
+    nock(API)
+      .post(ERASE)
+      .reply(status, { message: { title: 'Refused', description: 'Unknown key.' } })
+    const attempt = erase()
+    await expect(attempt).rejects.toMatchObject({ name, status })
+    await expect(attempt).rejects.toThrow(`Appcues answered ${status}`)
+    await expect(attempt).rejects.toThrow(`Refused: Unknown key. ${hint}`)
+  })
 
-      await run(deleteEvent(), { ...settings, legacyApiKey: '  legacy-1 ' })
+  it.each([
+    [{ userId: undefined }, "The root value is missing the required field 'userId'."],
+    [{ userId: '  ' }, 'The User ID is empty.']
+  ])('refuses %j before any request', async (event, message) => {
+    await expect(erase(event)).rejects.toThrow(message)
+  })
 
-      expect(scope.isDone()).toBe(true)
+  it('erases all the users of a batch in one request, each once, and gives every event the outcome', async () => {
+    const scope = erasure(['u1', 'u2'])
+    await testDestination.testBatchAction('deleteUser', {
+      events: ['u1', 'u2', 'u1', ' '].map((userId) => createTestEvent({ type: 'track', userId })),
+      settings,
+      useDefaultMappings: true
     })
+    const outcomes = testDestination.results[testDestination.results.length - 1].multistatus as Outcome[]
+    expect(scope.isDone()).toBe(true)
+    expect(outcomes.map((outcome) => [outcome.status, outcome.sent])).toEqual([
+      [200, { users: ['u1', 'u2'] }],
+      [200, { users: ['u1', 'u2'] }],
+      [200, { users: ['u1', 'u2'] }],
+      [400, undefined]
+    ])
+  })
+})
 
-    it('uses a mapped user ID', async () => {
-      nock(US)
-        .post('/v1/gdpr/delete', { users: ['person@example.com'] })
-        .reply(200, { ok: true })
-
-      const responses = await run(deleteEvent({ properties: { email: 'person@example.com' } }), settings, {
-        userId: { '@path': '$.properties.email' }
-      })
-
-      expect(responses[0].options.json).toEqual({ users: ['person@example.com'] })
-    })
-
-    it.each(['a/b?c#d%e', '../x', '..', 'user 1'])(
-      'sends the id %j in the body as it is; the path never changes',
-      async (userId) => {
-        nock(US)
-          .post('/v1/gdpr/delete', { users: [userId] })
-          .reply(200, { ok: true })
-
-        const responses = await run(deleteEvent({ userId }))
-
-        expect(responses[0].url).toBe('https://api.appcues.com/v1/gdpr/delete')
-        expect(await responses[0].request.text()).toBe(JSON.stringify({ users: [userId] }))
-      }
+describe('onDelete (Segment privacy deletions)', () => {
+  const onDelete = (event: Partial<SegmentEvent>, withSettings: Settings = settings) =>
+    testDestination.onDelete?.(
+      createTestEvent({ type: 'delete', userId: 'u1', anonymousId: 'a1', ...event }),
+      withSettings as unknown as JSONObject
     )
 
-    it('does not need the Account ID: the erasure path has no account', async () => {
-      nock(US).post('/v1/gdpr/delete').reply(200, { ok: true })
-
-      const responses = await run(deleteEvent(), { ...settings, accountId: 987654 })
-
-      expect(responses[0].url).toBe('https://api.appcues.com/v1/gdpr/delete')
-    })
+  it.each([
+    [{}, ['u1', 'a1']],
+    [{ anonymousId: undefined }, ['u1']],
+    [{ userId: undefined }, ['a1']],
+    [{ anonymousId: 'u1' }, ['u1']]
+  ])('erases the user ID and the anonymous ID of %j in one request', async (event, users) => {
+    const scope = erasure(users)
+    await onDelete(event)
+    expect(scope.isDone()).toBe(true)
   })
 
-  describe('without the Legacy API key', () => {
-    it.each([
-      ['absent', undefined],
-      ['empty', ''],
-      ['blank', '   ']
-    ])(
-      'fails with InvalidAuthenticationError telling to set it when it is %s, and makes no request',
-      async (_, key) => {
-        const scope = nock(/.*/).post(/.*/).reply(200, { ok: true })
+  it.each([undefined, ''])(
+    'does nothing and reports no deletion when the Legacy API Key is %p, as existing connections have it',
+    async (legacyApiKey) => {
+      const scope = nock(/appcues\.com/)
+        .post(/.*/)
+        .reply(200, {})
+      await expect(onDelete({}, { ...settings, legacyApiKey })).resolves.toEqual({ output: 'no onDelete defined' })
+      expect(scope.isDone()).toBe(false)
+    }
+  )
 
-        const error = await failure(run(deleteEvent(), { ...settings, legacyApiKey: key }))
+  it('sends nothing for an EU account, and says so with a final error', async () => {
+    const scope = nock(/appcues\.com/)
+      .post(/.*/)
+      .reply(200, {})
+    await expect(onDelete({}, { ...settings, region: 'EU' })).rejects.toMatchObject({
+      status: 501,
+      message: expect.stringContaining('Delete the user in Appcues Studio')
+    })
+    expect(scope.isDone()).toBe(false)
+  })
 
-        expect(error).toBeInstanceOf(InvalidAuthenticationError)
-        expect(error.status).toBe(401)
-        expect(error.message).toBe(
-          'Deleting users needs the Legacy API Key setting. Copy the Legacy API Key from Appcues Studio (Settings, then API Keys) into the Legacy API Key setting of this destination.'
-        )
-        expect(scope.isDone()).toBe(false)
-        expect(testDestination.responses).toHaveLength(0)
-      }
+  it('refuses a deletion that has neither ID', async () => {
+    await expect(onDelete({ userId: undefined, anonymousId: undefined })).rejects.toThrow(
+      'The deletion request has neither a User ID nor an Anonymous ID'
     )
-  })
-
-  describe('region and endpoint', () => {
-    it('uses the EU host when the region is EU', async () => {
-      const scope = nock(EU)
-        .post('/v1/gdpr/delete', { users: ['user-1'] })
-        .matchHeader('authorization', LEGACY_AUTH)
-        .reply(200, { ok: true })
-
-      const responses = await run(deleteEvent(), { ...settings, region: 'EU' })
-
-      expect(scope.isDone()).toBe(true)
-      expect(responses[0].url).toBe('https://api.eu.appcues.com/v1/gdpr/delete')
-    })
-
-    it('goes through an https proxy, keeping its path prefix', async () => {
-      const scope = nock('https://proxy.example.com')
-        .post('/appcues/v1/gdpr/delete', { users: ['user-1'] })
-        .matchHeader('authorization', LEGACY_AUTH)
-        .reply(200, { ok: true })
-
-      const responses = await run(deleteEvent(), { ...settings, endpoint: 'https://proxy.example.com/appcues/' })
-
-      expect(scope.isDone()).toBe(true)
-      expect(responses[0].url).toBe('https://proxy.example.com/appcues/v1/gdpr/delete')
-    })
-
-    it('accepts plain http on 127.0.0.1', async () => {
-      nock('http://127.0.0.1:4010')
-        .post('/v1/gdpr/delete', { users: ['user-1'] })
-        .reply(200, { ok: true })
-
-      const responses = await run(deleteEvent(), { ...settings, endpoint: 'http://127.0.0.1:4010' })
-
-      expect(responses[0].url).toBe('http://127.0.0.1:4010/v1/gdpr/delete')
-    })
-
-    it('rejects a plain http proxy before any request', async () => {
-      const scope = nock(/.*/).post(/.*/).reply(200, { ok: true })
-
-      const error = await failure(run(deleteEvent(), { ...settings, endpoint: 'http://proxy.example.com' }))
-
-      expect(error).toBeInstanceOf(IntegrationError)
-      expect(error.code).toBe('INVALID_SETTINGS')
-      expect(error.message).toContain('The Endpoint Override setting must use https')
-      expect(scope.isDone()).toBe(false)
-    })
-
-    it('rejects a region other than US or EU before any request', async () => {
-      const scope = nock(/.*/).post(/.*/).reply(200, { ok: true })
-
-      const error = await failure(run(deleteEvent(), { ...settings, region: 'eu' }))
-
-      expect(error.code).toBe('INVALID_SETTINGS')
-      expect(error.message).toContain('The Region setting must be US or EU')
-      expect(scope.isDone()).toBe(false)
-    })
-  })
-
-  describe('failures', () => {
-    it('401: InvalidAuthenticationError naming the Legacy API Key setting', async () => {
-      nock(US).post('/v1/gdpr/delete').reply(401, { error: 'Unauthorized' })
-
-      const error = await failure(run(deleteEvent()))
-
-      expect(error).toBeInstanceOf(InvalidAuthenticationError)
-      expect(error.status).toBe(401)
-      expect(error.message).toBe(
-        'Appcues answered 401 Unauthorized. Check the Legacy API Key setting: it must be the Legacy API Key from Appcues Studio (Settings, then API Keys), not the newer API Key.'
-      )
-      expect(error.message).not.toContain('API Secret')
-    })
-
-    it('403: not retried, names the Legacy API Key setting', async () => {
-      nock(US).post('/v1/gdpr/delete').reply(403, { error: true, status: 403, title: 'Forbidden' })
-
-      const error = await failure(run(deleteEvent()))
-
-      expect(error).toBeInstanceOf(IntegrationError)
-      expect(error.status).toBe(403)
-      expect(error.code).toBe('FORBIDDEN')
-      expect(error.message).toContain('Appcues answered 403 Forbidden.')
-      expect(error.message).toContain('The Legacy API Key setting is not allowed to delete users')
-    })
-
-    it('404: not retried, points at the Region setting', async () => {
-      nock(US).post('/v1/gdpr/delete').reply(404, { error: true, status: 404, title: 'Not Found' })
-
-      const error = await failure(run(deleteEvent()))
-
-      expect(error).toBeInstanceOf(IntegrationError)
-      expect(error).not.toBeInstanceOf(RetryableError)
-      expect(error.status).toBe(404)
-      expect(error.code).toBe('NOT_FOUND')
-      expect(error.message).toContain('Region setting')
-    })
-
-    it("400: not retried, carries Appcues' title and detail", async () => {
-      nock(US)
-        .post('/v1/gdpr/delete')
-        .reply(400, { error: true, status: 400, title: 'Invalid request', detail: 'users must be a list of ids' })
-
-      const error = await failure(run(deleteEvent()))
-
-      expect(error).toBeInstanceOf(IntegrationError)
-      expect(error.status).toBe(400)
-      expect(error.code).toBe('BAD_REQUEST')
-      expect(error.message).toBe(
-        'Appcues answered 400 Bad Request: Invalid request: users must be a list of ids. Appcues did not accept the data; fix the mapping and send it again.'
-      )
-    })
-
-    it('429: RetryableError with status 429', async () => {
-      nock(US).post('/v1/gdpr/delete').reply(429, { error: true, title: 'rate limited' })
-
-      const error = await failure(run(deleteEvent()))
-
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error.status).toBe(429)
-      expect(error.message).toContain('rate limited')
-    })
-
-    it('500: RetryableError with status 500', async () => {
-      nock(US).post('/v1/gdpr/delete').reply(500, '<html><body>Internal Server Error</body></html>')
-
-      const error = await failure(run(deleteEvent()))
-
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error.status).toBe(500)
-      expect(error.message).toBe(
-        'Appcues answered 500 Internal Server Error. This is a temporary Appcues error; the event will be retried.'
-      )
-    })
-
-    it('timeout: RetryableError', async () => {
-      nock(US).post('/v1/gdpr/delete').replyWithError({ code: 'ETIMEDOUT' })
-
-      const error = await failure(run(deleteEvent()))
-
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error.status).toBe(408)
-      expect(error.message).toBe('Appcues (api.appcues.com) did not answer in time; the event will be retried.')
-    })
-
-    it('dropped connection: RetryableError', async () => {
-      nock(US).post('/v1/gdpr/delete').replyWithError({ code: 'ECONNRESET' })
-
-      const error = await failure(run(deleteEvent()))
-
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error.status).toBe(503)
-      expect(error.message).toContain('Could not reach Appcues at api.appcues.com (ECONNRESET)')
-    })
-  })
-
-  describe('missing required fields', () => {
-    it.each([
-      ['absent', undefined],
-      ['empty', '']
-    ])('fails when the user ID is %s, and makes no request', async (_, userId) => {
-      const scope = nock(/.*/).post(/.*/).reply(200, { ok: true })
-
-      const error = await failure(run(deleteEvent({ userId })))
-
-      expect(error.message).toBe("The root value is missing the required field 'userId'.")
-      expect(scope.isDone()).toBe(false)
-      expect(testDestination.responses).toHaveLength(0)
-    })
   })
 })

@@ -1,5 +1,5 @@
 import { freezeDate, restoreDate } from '../../__tests__/__helpers__/fixed-clock'
-import { requestsForTestData } from '../../__tests__/__helpers__/snapshot'
+import { firstRequestForTestData } from '../../__tests__/__helpers__/snapshot'
 
 const destinationSlug = 'Appcues'
 const actionSlug = 'identifyGroup'
@@ -10,10 +10,10 @@ describe(`Testing snapshot for ${destinationSlug}'s ${actionSlug} destination ac
   afterAll(() => restoreDate())
 
   it('required fields', async () => {
-    expect(await requestsForTestData(seedName, actionSlug, true)).toMatchSnapshot()
+    expect(await firstRequestForTestData(seedName, actionSlug, true)).toMatchSnapshot()
   })
 
   it('all fields', async () => {
-    expect(await requestsForTestData(seedName, actionSlug, false)).toMatchSnapshot()
+    expect(await firstRequestForTestData(seedName, actionSlug, false)).toMatchSnapshot()
   })
 })
