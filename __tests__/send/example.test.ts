@@ -117,7 +117,7 @@ describe('send examples/events.jsonl into the in-process simulator', () => {
     expect(stdout).toHaveLength(1)
     const printed = JSON.parse(stdout[0])
     expect(printed).toEqual(JSON.parse(JSON.stringify(result.summary)))
-    expect(printed.deadLetter).toEqual({ file: path.join(dir, 'events.dead-letter.jsonl'), count: 3 })
+    expect(printed.deadLetter).toEqual({ file: path.join(dir, 'events.dead-letter.jsonl'), count: 3, superseded: 0 })
     expect(printed.simulator).toMatchObject({ events: 30 })
   })
 

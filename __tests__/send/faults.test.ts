@@ -100,6 +100,9 @@ describe('delivery under injected faults', () => {
       ...targetArgs(sim),
       ...quick,
       ...single,
+      // The dice fall in the order requests arrive, which concurrency varies: enough retries that none runs out.
+      '--max-retries',
+      '15',
       '--dead-letter',
       path.join(tempDir(), 'd.jsonl')
     ])

@@ -138,7 +138,9 @@ describe('input that is not one event a line', () => {
     expect(stderr.join('\n')).not.toMatch(/line \d+: skipped/)
     const text = stdout.join('\n')
     expect(text).toMatch(/\s2 × not valid JSON\n/)
-    expect(text).toMatch(/\s1 × not a JSON object\n/)
+    expect(text).toMatch(
+      /\s1 × a JSON array on one line: a JSON-lines file holds one event, a JSON object, on each line\n/
+    )
   }, 30_000)
 
   it('rejects a line that is not valid UTF-8 instead of sending a different user', async () => {

@@ -1,4 +1,7 @@
+import fs from 'fs'
+import path from 'path'
 import { Readable } from 'stream'
+import { removeTempDirs, send, tempDir } from './helpers'
 import { readArrayElements } from '../../src/cli/send/read/array-reader'
 import { readEvents } from '../../src/cli/send/read/input-format'
 import type { RawLine } from '../../src/cli/send/read/line-reader'
@@ -58,11 +61,48 @@ describe('the JSON array reader', () => {
     ])
   })
 
-  it('reports what it read of an array that ends too early', async () => {
+  it('reports what it read of an array that ends too early, and that it was cut short', async () => {
+    const truncated = (after: number) => ({
+      line: after + 1,
+      text: '',
+      truncated: true,
+      unreadable: `the input ends after element ${after} without the closing bracket ] of its JSON array: the export is incomplete (cut short?). Export it again, or add the bracket if nothing is missing`
+    })
     expect(await collect(readArrayElements(chunked('[{"a":1},{"b"', 3), { bytes: 0 }))).toEqual([
       { line: 1, text: '{"a":1}' },
-      { line: 2, text: '{"b"' }
+      { line: 2, text: '{"b"' },
+      truncated(2)
     ])
+    // Cut at the end of an element, or after its comma: the elements are whole, the array is not.
+    expect(await collect(readArrayElements(chunked('[{"a":1},{"b":2}', 3), { bytes: 0 }))).toEqual([
+      { line: 1, text: '{"a":1}' },
+      { line: 2, text: '{"b":2}' },
+      truncated(2)
+    ])
+    expect(await collect(readArrayElements(chunked('[{"a":1},\n  ', 3), { bytes: 0 }))).toEqual([
+      { line: 1, text: '{"a":1}' },
+      truncated(1)
+    ])
+  })
+
+  it.each([1, 5, 4096])(
+    'decides the format once: a JSON-lines file whose first line is an array stays JSON lines (chunks of %i)',
+    async (size) => {
+      const text =
+        '[{"type":"track","event":"a"}]\n{"type":"identify","userId":"u1"}\n{"type":"identify","userId":"u2"}\n'
+      const lines = await collect(readEvents(chunked(text, size), { bytes: 0 }))
+      expect(lines.map((line) => line.text)).toEqual(text.split('\n').slice(0, 3))
+      expect(lines.map((line) => line.line)).toEqual([1, 2, 3])
+    }
+  )
+
+  it.each([1, 5, 4096])('reads a one-line JSON array export as an array (chunks of %i)', async (size) => {
+    for (const text of ['[{"a":1},{"b":"]\\n"}]', '[{"a":1},{"b":"]\\n"}]\n', '  [{"a":1},{"b":"]\\n"}] \n\n  \n']) {
+      expect(await collect(readEvents(chunked(text, size), { bytes: 0 }))).toEqual([
+        { line: 1, text: '{"a":1}' },
+        { line: 2, text: '{"b":"]\\n"}' }
+      ])
+    }
   })
 
   it('leaves JSON lines to the line reader', async () => {
@@ -113,5 +153,44 @@ describe('eventShapeProblem', () => {
     )
     // Only the Page View action reads context.page: a track call with a string page is left alone.
     expect(eventShapeProblem({ type: 'track', context: { page: 'home' } })).toBeUndefined()
+  })
+})
+
+describe('send reports what the reader could not read (issue 18, case 2)', () => {
+  afterEach(removeTempDirs)
+
+  const track = (user: string) => JSON.stringify({ type: 'track', userId: user, event: 'Report Created' })
+
+  async function sendText(text: string) {
+    const file = path.join(tempDir(), 'events.json')
+    fs.writeFileSync(file, text)
+    const args = [
+      file,
+      '--simulate',
+      '--quiet',
+      '--rate',
+      '0',
+      '--sim-rate-limit',
+      '0',
+      '--dead-letter',
+      `${file}.dead`
+    ]
+    return (await send(args)).result
+  }
+
+  it('a JSON-lines file whose first line is an array: that line is malformed, every later line is sent', async () => {
+    const { summary, exitCode } = await sendText(`[${track('u0')}]\n${track('u1')}\n${track('u2')}\n`)
+    expect(summary).toMatchObject({ read: 2, delivered: 2, malformed: 1, incomplete: null })
+    expect(summary.malformedLines).toEqual([{ line: 1, error: expect.stringMatching(/^a JSON array on one line/) }])
+    expect(exitCode).toBe(0)
+  })
+
+  it('a truncated JSON array export: its whole events are sent, the truncation is reported and the exit status is 1', async () => {
+    const { summary, exitCode } = await sendText(`[\n  ${track('u1')},\n  ${track('u2')},\n  {"type":"tr`)
+    expect(summary).toMatchObject({ read: 2, delivered: 2, malformed: 2 })
+    expect(summary.incomplete).toMatch(
+      /^the input ends after element 3 without the closing bracket \] of its JSON array/
+    )
+    expect(exitCode).toBe(1)
   })
 })

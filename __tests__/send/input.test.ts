@@ -68,7 +68,9 @@ describe('reading the input', () => {
       'Cannot read the input /nonexistent/events.jsonl: the file does not exist'
     )
     await expect(send([tempDir()])).rejects.toThrow('is not a file')
-    await expect(send([EXAMPLE, '--dead-letter', EXAMPLE])).rejects.toThrow('--dead-letter must not be the input file')
+    await expect(send([EXAMPLE, '--dead-letter', EXAMPLE])).rejects.toThrow(
+      `--dead-letter ${EXAMPLE} is the input file ${EXAMPLE}: send would overwrite it.`
+    )
     await expect(send([])).rejects.toThrow('send needs the events to send')
     await expect(send([EXAMPLE, '--rate', 'fast'])).rejects.toThrow('--rate must be a whole number, got "fast"')
     await expect(send([EXAMPLE, '--api-key', 'k'])).rejects.toThrow(

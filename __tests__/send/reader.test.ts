@@ -1,4 +1,6 @@
 import { Readable } from 'stream'
+import fc from 'fast-check'
+import { readArrayElements } from '../../src/cli/send/read/array-reader'
 import { readLines } from '../../src/cli/send/read/line-reader'
 import { parseLine } from '../../src/cli/send/parse/events'
 
@@ -86,4 +88,63 @@ describe('the JSON-lines reader', () => {
     expect(progress.bytes).toBeGreaterThan(70_000_000)
     expect(peak - baseline).toBeLessThan(48 * 1024 * 1024)
   }, 30_000)
+})
+
+describe('the size limit of a line is exact (issue 18, case 14)', () => {
+  const LIMIT = 64
+
+  /** The input cut into chunks at the given offsets. */
+  function cut(text: string, offsets: number[]): Buffer[] {
+    const bytes = Buffer.from(text)
+    const points = [...new Set(offsets.map((offset) => offset % (bytes.length + 1)))].sort((a, b) => a - b)
+    return [0, ...points, bytes.length]
+      .slice(1)
+      .map((end, i, ends) => bytes.subarray(i === 0 ? 0 : ends[i - 1], end))
+      .filter((chunk) => chunk.length > 0)
+  }
+
+  it('a JSON line of LIMIT bytes is read and one of LIMIT + 1 is too long, however the input is chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: LIMIT - 3, max: LIMIT + 3 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.boolean(),
+        async (size, offsets, lastLineOpen) => {
+          const line = `{"a":"${'x'.repeat(size - 8)}"}`
+          const text = `${line}\n${lastLineOpen ? line : `${line}\n`}`
+          const lines = []
+          for await (const raw of readLines(Readable.from(cut(text, offsets)), { bytes: 0 }, LIMIT)) lines.push(raw)
+          const expected = size > LIMIT ? { text: '', tooLong: true } : { text: line }
+          expect(lines).toEqual([
+            { line: 1, ...expected },
+            { line: 2, ...expected }
+          ])
+        }
+      )
+    )
+  })
+
+  it('an element of a JSON array of LIMIT bytes is read and one of LIMIT + 1 is too long, however chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: LIMIT - 3, max: LIMIT + 3 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (size, offsets) => {
+          const element = `{"a":"${'x'.repeat(size - 8)}"}`
+          const elements = []
+          for await (const raw of readArrayElements(
+            Readable.from(cut(`[${element},${element}]`, offsets)),
+            { bytes: 0 },
+            LIMIT
+          ))
+            elements.push(raw)
+          const expected = size > LIMIT ? { text: '', tooLong: true } : { text: element }
+          expect(elements).toEqual([
+            { line: 1, ...expected },
+            { line: 2, ...expected }
+          ])
+        }
+      )
+    )
+  })
 })

@@ -99,10 +99,10 @@ describe('--checkpoint', () => {
     fs.writeFileSync(other, '{"type":"identify","userId":"u1"}\n')
     const common = ['--checkpoint', checkpoint, '--quiet', '--rate', '0', '--dead-letter', path.join(dir, 'd.jsonl')]
     await send([other, ...common])
-    await expect(send([EXAMPLE, ...common])).rejects.toThrow(/The checkpoint .* belongs to another run/)
+    await expect(send([EXAMPLE, ...common])).rejects.toThrow(/The checkpoint .* belongs to other input/)
     await expect(
       send([other, ...common, '--mapping', path.join(__dirname, '..', '..', 'examples', 'mapping.json')])
-    ).rejects.toThrow(/belongs to another run/)
+    ).rejects.toThrow(/belongs to a run with other subscriptions/)
     fs.writeFileSync(checkpoint, 'not a checkpoint\n')
     await expect(send([other, ...common])).rejects.toThrow('is not a checkpoint written by send')
   })

@@ -1,5 +1,6 @@
 import { call as rawCall } from '../cli/__helpers__/http-client'
 import { trickle } from '../cli/__helpers__/trickle'
+import { HOSTILE_TARGETS, rawRequestLine } from '../cli/__helpers__/raw-request'
 import { call, closeSimulators, keyPair, simulator } from './helpers'
 
 afterEach(closeSimulators)
@@ -90,5 +91,22 @@ describe('the simulator closes slow-trickle connections (timeouts injected small
     const received = await trickle(sim.url, head, ' ')
     expect(received).toMatch(/^HTTP\/1\.1 408 /)
     expect(sim.state().counts.users).toBe(0)
+  })
+})
+
+describe('the simulator survives any request line (issue 18, case 9)', () => {
+  it('answers 400 in Appcues’ shape to a target that is not a path, records it, and keeps serving', async () => {
+    const sim = await simulator()
+    for (const target of HOSTILE_TARGETS) {
+      expect([target, await rawRequestLine(sim.url, `GET ${target} HTTP/1.1`)]).toEqual([
+        target,
+        'HTTP/1.1 400 Bad Request'
+      ])
+    }
+    // Node's own parser refuses some targets (400) before they reach the simulator; the others are recorded.
+    const statuses = sim.state().requests.map((request) => request.status)
+    expect(statuses.length).toBeGreaterThanOrEqual(4)
+    expect(new Set(statuses)).toEqual(new Set([400]))
+    expect((await rawCall(sim.url, '/_simulator/health')).status).toBe(200)
   })
 })

@@ -3,6 +3,10 @@ import type { CommandIO } from './command'
 import { newProgram } from './command'
 import { parseCommandLine } from './args'
 
+// A timestamp without an offset ("2026-03-01T10:00:00") is read as UTC, so that the same file stores the same times on
+// every machine, whatever its time zone (Node applies a change of TZ at once).
+process.env.TZ = 'UTC'
+
 const io: CommandIO = {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`)

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net'
 import { guardRefusal, isLoopbackHost } from '../local-server/origins'
 import type { GuardRules } from '../local-server/origins'
 import { createTimedServer } from '../local-server/timeouts'
+import { describeTarget, requestPathname } from '../local-server/request-target'
 import { APPCUES_HOSTS } from './host-route'
 import { BodyError, readBody } from './body'
 import { FaultInjector } from './faults'
@@ -32,6 +33,8 @@ export interface Simulator {
   /** Holds every API request that arrives from now on until `resume()`; held requests whose client left are dropped. */
   pause(): void
   resume(): void
+  /** How many API requests `pause()` is holding now. */
+  held(): number
   close(): Promise<void>
 }
 
@@ -40,6 +43,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 class Gate {
   private opened: Promise<void> = Promise.resolve()
   private release?: () => void
+  /** Requests waiting at the closed gate. */
+  waiting = 0
 
   close(): void {
     if (this.release) return
@@ -51,8 +56,14 @@ class Gate {
     this.release = undefined
   }
 
-  wait(): Promise<void> {
-    return this.opened
+  async wait(): Promise<void> {
+    if (!this.release) return
+    this.waiting++
+    try {
+      await this.opened
+    } finally {
+      this.waiting--
+    }
   }
 }
 
@@ -91,6 +102,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, runtime: Runtim
   const refused = guardRefusal(req, runtime.guard)
   if (refused) {
     await send(res, appcuesError(403, refused))
+    return
+  }
+
+  if (requestPathname(path) === undefined) {
+    record(400)
+    await send(res, appcuesError(400, `The request target ${describeTarget(path)} is not a path.`))
     return
   }
 
@@ -201,6 +218,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     pause: () => runtime.gate.close(),
     resume: () => runtime.gate.open(),
+    held: () => runtime.gate.waiting,
     close: () =>
       new Promise<void>((resolve, reject) => {
         runtime.gate.open()

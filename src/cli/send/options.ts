@@ -78,8 +78,9 @@ export function sendProgram(io: CommandIO): Program {
     .optionsGroup('Simulator behaviour (only when simulating; see `appcues-actions simulator --help`):')
   return addSimulatorFlags(program, 'sim-').addHelpText(
     'after',
-    '\nExit status: 0 when every event was delivered, skipped or rejected; 1 when a delivery failed or the run\n' +
-      'stopped early (and, with --strict, when an event was rejected or a line malformed); 2 for a usage error.'
+    '\nExit status: 0 when every event was delivered, skipped or rejected; 1 when a delivery failed, an event was\n' +
+      'left unfinished, the input was incomplete or the run stopped early (and, with --strict, when an event was\n' +
+      'rejected or a line malformed); 2 for a usage error.'
   )
 }
 

@@ -4,7 +4,7 @@ import definition from '../../destinations/appcues'
 import { Batcher } from './batch/batcher'
 import type { BatchLane, Unsent } from './batch/batcher'
 import { Checkpoint } from './record/checkpoint'
-import type { DeadLetterFile } from './record/dead-letter'
+import type { DeadLetter, DeadLetterFile } from './record/dead-letter'
 import { Deliverer } from './deliver/deliver'
 import type { DeliveryUnit } from './deliver/deliver'
 import { parseLine } from './parse/events'
@@ -21,6 +21,9 @@ import { RecentIds } from './route/recent-ids'
 import { deliverWithRetries } from './deliver/retry'
 import type { FinalResult } from './deliver/retry'
 import { matcher } from './route/subscriptions'
+import { orderKeysOf, stateKeyOf } from './route/order-keys'
+import { KeyOrder } from './batch/key-order'
+import type { Place } from './batch/key-order'
 import type { Subscription } from './route/subscriptions'
 import type { EventOutcome } from './record/tally'
 import { Tally } from './record/tally'
@@ -41,8 +44,12 @@ interface QueuedUnit {
 }
 
 const UNSENT_REASON = 'Not sent: the run stopped before the batch holding this event was sent.'
+const UNSENT_TURN_REASON =
+  'Not sent: the run stopped while this event waited for an earlier event of the same user, group or audience.'
 
 const DUPLICATE_REASON = 'duplicate messageId'
+const SUPERSEDED_REASON =
+  'superseded dead letter: a later event changed the same user, group or membership and was delivered'
 
 /** Whether the subscription's filter matches the event; a filter that cannot read the event counts as a match. */
 function matchesSafely(subscription: Subscription, event: SegmentEvent): boolean {
@@ -86,6 +93,10 @@ export class SendRun {
   stopped?: string
   private deliverer!: Deliverer
   private readonly recentIds = new RecentIds()
+  private readonly keyOrder = new KeyOrder()
+  private readonly matchers: Array<(event: SegmentEvent) => boolean>
+  private readonly orderKeys: Array<(event: SegmentEvent) => string[]>
+  private readonly stateKeys: Array<(event: SegmentEvent) => string | undefined>
 
   constructor(
     private readonly options: SendOptions,
@@ -95,6 +106,24 @@ export class SendRun {
     private readonly checkpoint: Checkpoint | undefined,
     totalBytes: number | undefined
   ) {
+    this.matchers = subscriptions.map((subscription) => {
+      const matches = matcher(subscription)
+      return (event: SegmentEvent) => {
+        try {
+          return matches(event)
+        } catch {
+          return true
+        }
+      }
+    })
+    this.orderKeys = subscriptions.map((subscription, index) => orderKeysOf(subscription, index))
+    this.stateKeys = subscriptions.map((subscription, index) => stateKeyOf(subscription, index))
+    if (checkpoint) {
+      checkpoint.onFailure = (error) =>
+        this.stop(
+          `the checkpoint ${checkpoint.file} could not be written (${error.message}). Lines finished after this are not recorded in it: a run with the same --checkpoint sends them again. Make room, then run again with the same --checkpoint.`
+        )
+    }
     this.progress = new Progress(options.quiet ? undefined : io.progress, () => ({
       tally: this.tally,
       bytesRead: this.bytes.bytes,
@@ -110,7 +139,13 @@ export class SendRun {
     const instrument = new RequestInstrument(limiter, this.counters, inFlight)
     const destination = new Destination(instrument.wrapDefinition(definition))
     await checkSubscriptions(destination, target.settings, this.subscriptions)
-    this.tally.retries += await checkCredentials(destination, target.settings, instrument, this.options.retry)
+    this.tally.retries += await checkCredentials(
+      destination,
+      target.settings,
+      instrument,
+      this.options.retry,
+      this.stopping.signal
+    )
     this.deliverer = new Deliverer(destination, target.settings, instrument)
   }
 
@@ -120,8 +155,24 @@ export class SendRun {
     this.io.stderr(line)
   }
 
+  /** Aborted when the run stops: backoffs end at once, and no event waiting for its turn is sent. */
+  private readonly stopping = new AbortController()
+
   stop(reason: string): void {
     this.stopped ??= reason
+    this.stopping.abort()
+  }
+
+  /** Set once the run has ended (its summary is made): work still going on records nothing more. */
+  private ended = false
+
+  end(): void {
+    this.ended = true
+  }
+
+  /** Events read that have no outcome yet (in flight, or waiting for their turn). */
+  get unfinished(): number {
+    return this.tally.read - this.tally.finished
   }
 
   /** Whether events go through the actions' batch path (`--batch-size` above 1). */
@@ -129,7 +180,11 @@ export class SendRun {
     return this.options.batchSize > 1
   }
 
+  /** Set once events are being read and sent. */
+  consuming = false
+
   async consume(lines: AsyncGenerator<RawLine>): Promise<void> {
+    this.consuming = true
     if (this.batching) return this.consumeInBatches(lines)
     let readError: Error | undefined
     const worker = async () => {
@@ -161,12 +216,16 @@ export class SendRun {
     if (parsed.kind === 'blank') {
       this.checkpoint?.markLine(raw.line, false)
     } else if (parsed.kind === 'malformed') {
+      if (raw.truncated) this.tally.incomplete = parsed.error
       this.tally.addMalformed(parsed.line, parsed.error, raw.text)
       this.say(`line ${parsed.line}: skipped, ${parsed.error}`)
       this.checkpoint?.markLine(raw.line, false)
     } else {
       this.tally.read++
-      if (this.isRepeat(parsed.event, parsed.only)) {
+      if (parsed.supersededBy !== undefined) {
+        this.tally.addOutcome('skipped', [SUPERSEDED_REASON])
+        this.checkpoint?.markLine(raw.line)
+      } else if (this.isRepeat(parsed.event, parsed.only)) {
         this.tally.addOutcome('skipped', [DUPLICATE_REASON])
         this.checkpoint?.markLine(raw.line)
       } else if (parsed.problem) {
@@ -228,20 +287,51 @@ export class SendRun {
 
   private async handleEvent(line: number, event: SegmentEvent, only: string | undefined): Promise<void> {
     const { units, deliveredBefore } = this.unitsFor(line, event, only)
+    // Taken before anything is awaited, so that places follow the input order.
+    const places = units.map((unit) => this.placeInOrder(unit))
     let unfinished = units.length
     // A unit delivered while others of the same event are still running is recorded on its own, at once.
     const onSettled = (unit: DeliveryUnit, result: AttemptResult) => {
-      if (result.kind === 'retry') return
+      if (result.kind === 'retry' || this.ended) return
       unfinished--
       if (result.kind === 'delivered' && unfinished > 0) this.checkpoint?.markUnit(line, unit.index)
     }
-    const finals = await deliverWithRetries(
-      units,
-      (group) => this.deliverer.deliverGroup(group, onSettled),
-      this.options.retry,
-      { onRetry: () => this.tally.retries++, stopping: () => this.stopped !== undefined }
-    )
+    const finals = await Promise.all(units.map((unit, i) => this.deliverInTurn(unit, places[i], onSettled)))
     this.finishLine(line, event, units, finals, deliveredBefore)
+  }
+
+  /** The unit's place behind the earlier units of its subscription that change the same user, group or audience. */
+  private placeInOrder(unit: DeliveryUnit): Place {
+    const { index } = unit
+    const matches = this.matchers[index]
+    return this.keyOrder.enter(matches(unit.event) ? this.orderKeys[index](unit.event) : [])
+  }
+
+  /** Delivers one unit on its own (with its retries) once its turn has come; it is not sent once the run stops. */
+  private async deliverInTurn(
+    unit: DeliveryUnit,
+    place: Place,
+    onSettled: (unit: DeliveryUnit, result: AttemptResult) => void
+  ): Promise<LineFinal> {
+    try {
+      await place.turn
+      if (this.stopped) return { kind: 'unsent', reason: UNSENT_TURN_REASON }
+      const [final] = await deliverWithRetries(
+        [unit],
+        (group) => this.deliverer.deliverGroup(group, onSettled),
+        this.options.retry,
+        this.retryHooks
+      )
+      return final
+    } finally {
+      place.leave()
+    }
+  }
+
+  private readonly retryHooks = {
+    onRetry: () => this.tally.retries++,
+    stopping: () => this.stopped !== undefined,
+    signal: this.stopping.signal
   }
 
   /** Records an event's outcome once every one of its units has a final result. */
@@ -252,6 +342,7 @@ export class SendRun {
     finals: LineFinal[],
     deliveredBefore: boolean
   ): void {
+    if (this.ended) return
     const fatal = finals.find((final) => final.kind === 'fatal')
     if (fatal) {
       // Neither dead-lettered nor checkpointed: resuming with the same --checkpoint sends the event again.
@@ -269,11 +360,14 @@ export class SendRun {
     }
     const outcomes = finals as FinalResult[]
     const reasons: string[] = []
+    let kept = true
     outcomes.forEach((final, i) => {
-      if (final.kind !== 'rejected' && final.kind !== 'failed') return
       const unit = units[i]
+      const key = this.stateKeys[unit.index](event)
+      if (final.kind === 'delivered' && key !== undefined) this.deadLetters.delivered(key, line)
+      if (final.kind !== 'rejected' && final.kind !== 'failed') return
       reasons.push(final.reason)
-      this.deadLetters.write({
+      const letter: DeadLetter = {
         outcome: final.kind,
         reason: final.reason,
         ...(final.status !== undefined ? { status: final.status } : {}),
@@ -284,10 +378,27 @@ export class SendRun {
         attempts: unit.attempts,
         at: new Date().toISOString(),
         event
-      })
+      }
+      if (this.deadLetters.write(letter, key)) {
+        kept = false
+        this.loseDeadLetter(letter)
+      }
     })
     this.tally.addOutcome(eventOutcome(outcomes, deliveredBefore), reasons)
-    this.checkpoint?.markLine(line)
+    // A line whose dead letter was not written is not checkpointed: a resume sends it again and writes it then.
+    if (kept) this.checkpoint?.markLine(line)
+  }
+
+  /** A dead letter the file could not take goes to standard error (even with --quiet), and the run stops. */
+  private loseDeadLetter(letter: DeadLetter): void {
+    const { file, failure } = this.deadLetters
+    this.progress.clear()
+    this.io.stderr(`Dead letter not written to ${file}: ${JSON.stringify(letter)}`)
+    this.stop(
+      `the dead-letter file ${file} could not be written (${
+        failure?.message ?? 'unknown error'
+      }). The dead letters it could not take are printed above, on standard error, and their lines are not checkpointed. Make room or choose another --dead-letter file, then run again with the same --checkpoint.`
+    )
   }
 
   /**
@@ -367,17 +478,25 @@ export class SendRun {
       settled.add(unit)
       byUnit.get(unit)?.settle(result)
     }
+    if (!lane.batched) {
+      // One at a time, each event in its turn: a retry of a user's older update lands before the newer one.
+      const places = batch.map((queued) => this.placeInOrder(queued.unit))
+      await Promise.all(
+        batch.map(async (queued, i) => {
+          const final = await this.deliverInTurn(queued.unit, places[i], onSettled)
+          if (!settled.has(queued.unit)) queued.settle(final)
+        })
+      )
+      return
+    }
     const context = newBatchContext()
     context.journal = this.batchJournal(lane, batch, resumedId)
     const units = batch.map((queued) => queued.unit)
     const finals = await deliverWithRetries(
       units,
-      (pending) =>
-        lane.batched
-          ? this.deliverer.deliverBatch(pending, context, onSettled)
-          : this.deliverer.deliverGroup(pending, onSettled),
+      (pending) => this.deliverer.deliverBatch(pending, context, onSettled),
       this.options.retry,
-      { onRetry: () => this.tally.retries++, stopping: () => this.stopped !== undefined }
+      this.retryHooks
     )
     batch.forEach((queued, index) => {
       if (!settled.has(queued.unit)) queued.settle(finals[index])
@@ -410,6 +529,7 @@ export class SendRun {
 
   /** One unit of a pending line has its final result; the line is finished with its last unit. */
   private settle(pending: PendingLine, position: number, final: LineFinal): void {
+    if (this.ended) return
     pending.finals[position] = final
     pending.open--
     if (pending.open > 0) {

@@ -7,6 +7,7 @@ import { HttpError, readJsonObject, sendJson } from './http'
 import { corsHeaders, refusal } from './allowed-origins'
 import { Redactor } from './secrets'
 import { createTimedServer } from '../../local-server/timeouts'
+import { describeTarget, requestPathname } from '../../local-server/request-target'
 import type { ServerTimeouts } from '../../local-server/timeouts'
 import type { DestinationSource } from './source'
 
@@ -54,7 +55,15 @@ export function createRequestListener(options: ServeOptions) {
 
   const handle = async (request: IncomingMessage, response: ServerResponse, exchange: Exchange) => {
     const method = request.method ?? 'GET'
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname
+    const pathname = requestPathname(request.url)
+    if (pathname === undefined) {
+      exchange.note = 'the request target is not a path'
+      return sendJson(response, 400, {
+        error: `The request target ${describeTarget(
+          request.url
+        )} is not a path. Send requests such as POST /trackEvent.`
+      })
+    }
     const cors = corsHeaders(request)
     const refused = refusal(request, loopbackOnly)
     if (refused) return sendJson(response, 403, { error: refused })
@@ -89,7 +98,7 @@ export function createRequestListener(options: ServeOptions) {
     const exchange: Exchange = { redactor: new Redactor() }
     response.once('close', () => {
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6)
-      const where = new URL(request.url ?? '/', 'http://localhost').pathname
+      const where = requestPathname(request.url) ?? describeTarget(request.url)
       const note = exchange.note === undefined ? '' : ` (${exchange.note})`
       const status = response.writableFinished ? String(response.statusCode) : 'closed before an answer:'
       options.log(exchange.redactor.scrubText(`${status} ${request.method ?? ''} ${where} - ${ms}ms${note}`))

@@ -5,10 +5,9 @@ import { isRetryableStatus } from './classify'
 import type { RequestInstrument } from './instrument'
 import { newUnitContext } from './instrument'
 import type { RetryPolicy } from './retry'
-import { backoffMs } from './retry'
+import { backoffMs, sleepUnlessAborted } from './retry'
 import type { Subscription } from '../route/subscriptions'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const PROBE_ACTION = '__appcues_send_probe__'
 
 /**
@@ -44,7 +43,8 @@ export async function checkCredentials(
   destination: Destination<Settings>,
   settings: JSONObject,
   instrument: RequestInstrument,
-  policy: RetryPolicy
+  policy: RetryPolicy,
+  signal?: AbortSignal
 ): Promise<number> {
   const context = newUnitContext()
   for (let attempt = 0; ; attempt++) {
@@ -60,7 +60,8 @@ export async function checkCredentials(
       if (!retryable)
         throw new UsageError(`The check of the settings and credentials failed, so nothing was sent: ${message}`)
       if (attempt >= policy.maxRetries) throw new Error(`Appcues could not be reached, so nothing was sent: ${message}`)
-      await sleep(backoffMs(policy, attempt + 1, context.retryAfterMs))
+      await sleepUnlessAborted(backoffMs(policy, attempt + 1, context.retryAfterMs), signal)
+      if (signal?.aborted) throw new Error(`Stopped before anything was sent: ${message}`)
     }
   }
 }

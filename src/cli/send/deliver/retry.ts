@@ -11,7 +11,19 @@ export interface RetryPolicy {
 
 export type FinalResult = UnitOutcome | { kind: 'fatal'; reason: string; status?: number }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Waits `ms`, or less when `signal` aborts first (the run stops: a backoff is not waited out). */
+export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done)
+  })
+}
 
 /** Exponential backoff with jitter (half to full of base × 2^n, capped), never shorter than Retry-After. */
 export function backoffMs(policy: RetryPolicy, retry: number, retryAfterMs?: number): number {
@@ -24,7 +36,11 @@ export interface RetryHooks {
   onRetry: (unit: DeliveryUnit, result: AttemptResult) => void
   /** True once the run is stopping: units waiting for a retry then fail instead. */
   stopping: () => boolean
+  /** Aborted when the run stops, which ends a backoff at once. */
+  signal?: AbortSignal
 }
+
+const STOPPED_BEFORE_RETRY = 'the run was stopped before a retry'
 
 /** Attempts a group until each unit has an outcome: retryable failures are retried with backoff, then given up. */
 export async function deliverWithRetries(
@@ -36,6 +52,7 @@ export async function deliverWithRetries(
   const finals: FinalResult[] = new Array<FinalResult>(units.length)
   let pending = units.map((_, index) => index)
   let retry = 0
+  const retried = new Map<number, { reason: string; status?: number }>()
   while (pending.length > 0) {
     const results = await deliverGroup(pending.map((index) => units[index]))
     const again: number[] = []
@@ -45,19 +62,25 @@ export async function deliverWithRetries(
       if (result.kind !== 'retry') {
         finals[index] = result
       } else if (retry >= policy.maxRetries || hooks.stopping()) {
-        const why = hooks.stopping()
-          ? 'the run was stopped before a retry'
-          : `gave up after ${units[index].attempts} attempts`
+        const why = hooks.stopping() ? STOPPED_BEFORE_RETRY : `gave up after ${units[index].attempts} attempts`
         finals[index] = { kind: 'failed', reason: `${result.reason} (${why})`, status: result.status }
       } else {
         hooks.onRetry(units[index], result)
+        retried.set(index, result)
         again.push(index)
         waitMs = Math.max(waitMs, result.retryAfterMs ?? 0)
       }
     })
     if (again.length === 0) break
     retry++
-    await sleep(backoffMs(policy, retry, waitMs))
+    await sleepUnlessAborted(backoffMs(policy, retry, waitMs), hooks.signal)
+    if (hooks.stopping()) {
+      for (const index of again) {
+        const { reason, status } = retried.get(index) ?? { reason: 'a retryable failure' }
+        finals[index] = { kind: 'failed', reason: `${reason} (${STOPPED_BEFORE_RETRY})`, status }
+      }
+      break
+    }
     pending = again
   }
   return finals

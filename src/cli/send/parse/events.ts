@@ -1,6 +1,7 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { eventShapeProblem, isObject, MAX_EVENT_DEPTH, nestedDeeperThan } from '../../event-shape'
 import type { RawLine } from '../read/line-reader'
+import { inexactNumber } from './exact-numbers'
 
 export type ParsedLine =
   | { kind: 'blank'; line: number }
@@ -13,12 +14,22 @@ export type ParsedLine =
       only?: string
       /** Set when the event's shape is wrong: it is rejected without being sent. */
       problem?: string
+      /** From a dead-letter record marked superseded: the later input line whose delivered event made it out of date. */
+      supersededBy?: number
     }
 
 /** A dead-letter line is `{reason, ..., event}`; `send` takes it back as the event it holds. */
-function unwrapDeadLetter(value: Record<string, unknown>): { event: Record<string, unknown>; only?: string } {
+function unwrapDeadLetter(value: Record<string, unknown>): {
+  event: Record<string, unknown>
+  only?: string
+  supersededBy?: number
+} {
   if (value.type === undefined && isObject(value.event) && typeof value.reason === 'string') {
-    return { event: value.event, ...(typeof value.subscription === 'string' ? { only: value.subscription } : {}) }
+    return {
+      event: value.event,
+      ...(typeof value.subscription === 'string' ? { only: value.subscription } : {}),
+      ...(typeof value.supersededBy === 'number' ? { supersededBy: value.supersededBy } : {})
+    }
   }
   return { event: value }
 }
@@ -47,8 +58,18 @@ export function parseLine({ line, text, tooLong, invalidUtf8, unreadable }: RawL
   } catch (error) {
     return { kind: 'malformed', line, error: `not valid JSON (${(error as Error).message})` }
   }
+  if (Array.isArray(value)) {
+    return {
+      kind: 'malformed',
+      line,
+      error:
+        'a JSON array on one line: a JSON-lines file holds one event, a JSON object, on each line (a file that is one JSON array is read element by element)'
+    }
+  }
   if (!isObject(value)) return { kind: 'malformed', line, error: 'not a JSON object (each line must hold one event)' }
-  const { event, only } = unwrapDeadLetter(value)
+  const inexact = inexactNumber(text)
+  if (inexact) return { kind: 'malformed', line, error: `a number would change: ${inexact}` }
+  const { event, only, supersededBy } = unwrapDeadLetter(value)
   if (typeof event.type !== 'string' || event.type === '') {
     return {
       kind: 'malformed',
@@ -62,6 +83,7 @@ export function parseLine({ line, text, tooLong, invalidUtf8, unreadable }: RawL
     line,
     event: event as unknown as SegmentEvent,
     ...(only ? { only } : {}),
-    ...(problem ? { problem } : {})
+    ...(problem ? { problem } : {}),
+    ...(supersededBy !== undefined ? { supersededBy } : {})
   }
 }

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'buffer'
+import { MAX_LINE_BYTES } from './line-reader'
 import type { RawLine, ReadProgress } from './line-reader'
 
 const BYTE = {
@@ -43,12 +44,13 @@ class Element {
  * Yields the elements of a top-level JSON array (`[{...}, {...}]`, a common export format) one by one, numbered from
  * 1 like lines, without holding the whole document: only the element being read is kept, and one longer than
  * `maxElementBytes` is reported instead of being buffered. Text after the closing bracket is yielded as one more
- * element, so that it is reported as malformed rather than dropped.
+ * element, so that it is reported as malformed rather than dropped; an array that never closes is reported as
+ * truncated.
  */
 export async function* readArrayElements(
   chunks: AsyncIterable<Buffer>,
   progress: ReadProgress,
-  maxElementBytes = 8 * 1024 * 1024
+  maxElementBytes = MAX_LINE_BYTES
 ): AsyncGenerator<RawLine> {
   const element = new Element(maxElementBytes)
   let number = 0
@@ -104,8 +106,19 @@ export async function* readArrayElements(
   }
   if (trailing) {
     yield { line: number + 1, text: '', unreadable: 'text follows the closing bracket of the JSON array' }
-  } else if (!closed && element.size > 0) {
-    // The document ended inside the array: what was read of the last element is reported (it is not valid JSON).
-    yield element.take(number + 1)
+  } else if (opened && !closed) {
+    // The document ended inside the array: what was read of the last element is yielded (a complete element is an
+    // event; a cut one is malformed), then the truncation itself, which the run reports and fails on.
+    const last = element.take(number + 1)
+    if (last.tooLong || last.invalidUtf8 || last.text.trim() !== '') {
+      number++
+      yield last
+    }
+    yield {
+      line: number + 1,
+      text: '',
+      truncated: true,
+      unreadable: `the input ends after element ${number} without the closing bracket ] of its JSON array: the export is incomplete (cut short?). Export it again, or add the bracket if nothing is missing`
+    }
   }
 }

@@ -1,10 +1,19 @@
 import { readArrayElements } from './array-reader'
-import { readLines } from './line-reader'
+import { MAX_LINE_BYTES, readLines } from './line-reader'
 import type { RawLine, ReadProgress } from './line-reader'
 
 const OPEN_ARRAY = 0x5b
+const CLOSE_ARRAY = 0x5d
+const OPEN_OBJECT = 0x7b
+const CLOSE_OBJECT = 0x7d
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const NEWLINE = 0x0a
 /** Whitespace and the bytes of a UTF-8 byte-order mark, which may precede the first event. */
 const LEADING = new Set([0x20, 0x0a, 0x0d, 0x09, 0xef, 0xbb, 0xbf])
+const WHITESPACE = new Set([0x20, 0x0a, 0x0d, 0x09])
+
+export type InputFormat = 'json-lines' | 'json-array'
 
 function toBuffer(chunk: Buffer | string): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk) : chunk
@@ -16,24 +25,86 @@ async function* replay(head: Buffer[], rest: AsyncIterator<Buffer | string>): As
 }
 
 /**
- * Reads events from JSON lines, or from a top-level JSON array when the input's first character is `[` (elements
- * are numbered like lines). Only the first chunks are looked at to decide; neither format is loaded whole.
+ * Where the JSON array that opens at `start` closes, if it closes before the first newline: the offset after its
+ * closing bracket, or undefined when the first line ends (or the text read so far ends) inside it.
+ */
+function closeOnFirstLine(bytes: Buffer, start: number): number | undefined {
+  let depth = 0
+  let inString = false
+  let escaped = false
+  for (let i = start; i < bytes.length; i++) {
+    const byte = bytes[i]
+    if (inString) {
+      if (escaped) escaped = false
+      else if (byte === BACKSLASH) escaped = true
+      else if (byte === QUOTE) inString = false
+    } else if (byte === NEWLINE) {
+      return undefined
+    } else if (byte === QUOTE) {
+      inString = true
+    } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
+      depth++
+    } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
+      depth--
+      if (depth === 0) return i + 1
+    }
+  }
+  return undefined
+}
+
+/**
+ * Decides once, before any event is read, whether the input is JSON lines or one top-level JSON array. It is an
+ * array when its first character is `[`, unless its first line holds a whole array and more text follows on later
+ * lines: that is a JSON-lines file whose first line is an array (a malformed line), not an array that swallows the
+ * rest. Looks ahead at most one line (up to the line size limit); nothing is read twice.
+ */
+async function decideFormat(
+  iterator: AsyncIterator<Buffer | string>
+): Promise<{ format: InputFormat; head: Buffer[] }> {
+  const head: Buffer[] = []
+  let bytes = Buffer.alloc(0)
+  let done = false
+  const more = async () => {
+    const next = await iterator.next()
+    if (next.done) done = true
+    else {
+      head.push(toBuffer(next.value))
+      bytes = Buffer.concat([bytes, head[head.length - 1]])
+    }
+  }
+  let start = -1
+  while (start === -1 && !done) {
+    await more()
+    start = bytes.findIndex((byte) => !LEADING.has(byte))
+  }
+  if (start === -1 || bytes[start] !== OPEN_ARRAY) return { format: 'json-lines', head }
+  while (!done && bytes.indexOf(NEWLINE, start) === -1 && bytes.length - start <= MAX_LINE_BYTES) await more()
+  const end = closeOnFirstLine(bytes, start)
+  const newline = bytes.indexOf(NEWLINE, start)
+  if (end === undefined || newline === -1 || bytes.subarray(end, newline).some((byte) => !WHITESPACE.has(byte))) {
+    return { format: 'json-array', head }
+  }
+  // The first line is one whole array: JSON lines when anything but whitespace follows it.
+  let rest = newline + 1
+  for (;;) {
+    while (rest < bytes.length && WHITESPACE.has(bytes[rest])) rest++
+    if (rest < bytes.length) return { format: 'json-lines', head }
+    if (done) return { format: 'json-array', head }
+    await more()
+  }
+}
+
+/**
+ * Reads events from JSON lines, or from one top-level JSON array (elements are numbered like lines); the format is
+ * decided once, before the first event (see `decideFormat`). Neither format is loaded whole.
  */
 export async function* readEvents(
   input: AsyncIterable<Buffer | string>,
   progress: ReadProgress
 ): AsyncGenerator<RawLine> {
   const iterator = input[Symbol.asyncIterator]()
-  const head: Buffer[] = []
-  let first: number | undefined
-  while (first === undefined) {
-    const next = await iterator.next()
-    if (next.done) break
-    const chunk = toBuffer(next.value)
-    head.push(chunk)
-    first = chunk.find((byte) => !LEADING.has(byte))
-  }
+  const { format, head } = await decideFormat(iterator)
   const chunks = replay(head, iterator)
-  if (first === OPEN_ARRAY) yield* readArrayElements(chunks, progress)
+  if (format === 'json-array') yield* readArrayElements(chunks, progress)
   else yield* readLines(chunks, progress)
 }

@@ -1,5 +1,4 @@
 import fs from 'fs'
-import path from 'path'
 import type { Readable } from 'stream'
 import { UsageError } from '../../args'
 
@@ -7,12 +6,12 @@ export interface Input {
   /** Opens the stream; called only when reading starts, so that nothing is left open if the run fails before. */
   open: () => Readable
   totalBytes?: number
-  /** What the checkpoint records as the input. */
-  identity: string
+  /** The input as the user named it: a path, or `-`. */
+  name: string
 }
 
 export function inputOf(input: string, stdin: Readable | undefined): Input {
-  if (input === '-') return { open: () => stdin ?? process.stdin, identity: '-' }
+  if (input === '-') return { open: () => stdin ?? process.stdin, name: '-' }
   let stat: fs.Stats
   try {
     stat = fs.statSync(input)
@@ -24,5 +23,5 @@ export function inputOf(input: string, stdin: Readable | undefined): Input {
   if (!stat.isFile()) {
     throw new UsageError(`The input ${input} is not a file. Give a JSON-lines file, or - for standard input.`)
   }
-  return { open: () => fs.createReadStream(input), totalBytes: stat.size, identity: path.resolve(input) }
+  return { open: () => fs.createReadStream(input), totalBytes: stat.size, name: input }
 }

@@ -10,6 +10,8 @@ export interface RawLine {
   invalidUtf8?: boolean
   /** Set when the input holds something here that is no event, and why; `text` is then empty. */
   unreadable?: string
+  /** Set when the input ends before its format says it is complete (a JSON array without its closing bracket). */
+  truncated?: boolean
 }
 
 export interface ReadProgress {
@@ -18,6 +20,9 @@ export interface ReadProgress {
 }
 
 const NEWLINE = 0x0a
+
+/** The largest line (or array element) read as an event: 8 MiB. */
+export const MAX_LINE_BYTES = 8 * 1024 * 1024
 
 function decode(line: number, parts: Buffer[], first: boolean): RawLine {
   const bytes = Buffer.concat(parts)
@@ -34,7 +39,7 @@ function decode(line: number, parts: Buffer[], first: boolean): RawLine {
 export async function* readLines(
   input: AsyncIterable<Buffer | string>,
   progress: ReadProgress,
-  maxLineBytes = 8 * 1024 * 1024
+  maxLineBytes = MAX_LINE_BYTES
 ): AsyncGenerator<RawLine> {
   let parts: Buffer[] = []
   let pending = 0
@@ -46,7 +51,8 @@ export async function* readLines(
     for (let end = buffer.indexOf(NEWLINE, start); end !== -1; end = buffer.indexOf(NEWLINE, start)) {
       line++
       progress.bytes += pending + (end - start) + 1
-      if (skipping) {
+      // The whole line counts, the part in this chunk too: a line one byte over the limit is too long.
+      if (skipping || pending + (end - start) > maxLineBytes) {
         yield { line, text: '', tooLong: true }
       } else {
         parts.push(buffer.subarray(start, end))

@@ -24,9 +24,14 @@ function holderOf(lockFile: string): number | undefined {
   }
 }
 
+/** The lock of a checkpoint, and the temporary file it is created from. */
+export function lockFiles(checkpoint: string): [string, string] {
+  const lockFile = `${checkpoint}.lock`
+  return [lockFile, `${lockFile}.${process.pid}.tmp`]
+}
+
 /** Creates the lock file holding this process's id, atomically: it appears complete or not at all. */
-function tryCreate(lockFile: string): boolean {
-  const temporary = `${lockFile}.${process.pid}.tmp`
+function tryCreate(lockFile: string, temporary: string): boolean {
   fs.writeFileSync(temporary, `${process.pid}\n`)
   try {
     fs.linkSync(temporary, lockFile)
@@ -44,9 +49,9 @@ function tryCreate(lockFile: string): boolean {
  * A lock left by a process that no longer runs (killed, or the machine restarted) is taken over.
  */
 export function lockCheckpoint(file: string): CheckpointLock {
-  const lockFile = `${file}.lock`
+  const [lockFile, temporary] = lockFiles(file)
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (tryCreate(lockFile)) {
+    if (tryCreate(lockFile, temporary)) {
       return {
         release: () => {
           if (holderOf(lockFile) === process.pid) fs.rmSync(lockFile, { force: true })

@@ -1,29 +1,22 @@
 import fs from 'fs'
-import { UsageError } from '../../args'
+import type { ContentFingerprint, ContentMark } from '../read/content-mark'
+import { CHECKPOINT_VERSION, readCheckpointFile } from './checkpoint-file'
+import type { Entry, Snapshot, StartedBatch } from './checkpoint-file'
 
-/** What a checkpoint belongs to; resuming with another input or other subscriptions is refused. */
+/** What a checkpoint belongs to: the subscriptions (a fingerprint, and how many); the input is known by its content. */
 export interface CheckpointIdentity {
+  /** The input's name, for messages. */
   input: string
   subscriptions: string
-}
-
-interface Snapshot extends CheckpointIdentity {
-  appcuesSendCheckpoint: 1
-  lowWaterMark: number
-  done: number[]
-  partial: Record<string, number[]>
-  /** Calls answered for a unit (`12/3`) or a batch (`b…`) not finished yet: their fingerprints, one per answer. */
-  calls?: Record<string, string[]>
-  /** Batches with lines not finished yet: the subscription (unit) and the lines they hold. */
-  batches?: Record<string, StartedBatch>
-}
-
-export interface StartedBatch {
-  unit: number
-  lines: number[]
+  subscriptionCount: number
 }
 
 const COMPACT_EVERY = 10_000
+
+/** The file a new snapshot is written to before it is renamed over the checkpoint. */
+export const checkpointTemporaryFile = (file: string) => `${file}.tmp`
+
+const NOTHING_READ: ContentMark = { lines: 0, sha256: '47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU' }
 
 /**
  * Which input lines are finished, kept crash-safe. The file is a JSON snapshot line followed by one appended line
@@ -33,9 +26,13 @@ const COMPACT_EVERY = 10_000
  * is taken, so a killed run loses nothing it delivered; the log is folded into the snapshot now and then.
  *
  * It also records the calls answered for work that is not finished (`c SCOPE FINGERPRINT`, taken back by
- * `x SCOPE FINGERPRINT`), and the lines of each batch as it starts (`b ID UNIT LINES`). A resumed run re-forms an unfinished batch with its unfinished events, and
- * does not send again a call whose answer the killed run had received: the second call of a two-call action, or
- * the calls of a batch that was interrupted half-way.
+ * `x SCOPE FINGERPRINT`), and the lines of each batch as it starts (`b ID UNIT LINES`). A resumed run re-forms an
+ * unfinished batch with its unfinished events, and does not send again a call whose answer the killed run had
+ * received: the second call of a two-call action, or the calls of a batch that was interrupted half-way.
+ *
+ * The input is recognised by its content: with each entry goes the SHA-256 of the lines read so far (`r LINES HASH`,
+ * written with the entry whenever the reader moved on), which covers every line an entry names. A resumed run checks
+ * those lines before it releases any (see `fingerprinted`).
  */
 export class Checkpoint {
   private lowWaterMark = 0
@@ -51,80 +48,68 @@ export class Checkpoint {
   private batchCount = 0
   private fd: number
   private appended = 0
+  /** The lines an earlier run had read, which this run's input must hold first; nothing read for a new checkpoint. */
+  readonly recordedContent: ContentMark
+  /** The content mark last written to the file. */
+  private writtenContent: ContentMark
   /** Lines finished when this run started. */
   readonly resumedLines: number
+  /** The error of the first write that failed; nothing more is appended after it. */
+  failure?: Error
+  /** Told of the first write that fails. */
+  onFailure?: (error: Error) => void
+  /** The input's name in the checkpoint when this run started. */
+  readonly recordedInput: string
 
   private constructor(
     readonly file: string,
     private readonly identity: CheckpointIdentity,
-    resumed?: Snapshot,
-    log: string[] = []
+    /** Hashes the input as this run reads it. */
+    readonly content: ContentFingerprint,
+    resumed?: { snapshot: Snapshot; entries: Entry[] }
   ) {
+    this.recordedContent = NOTHING_READ
+    this.recordedInput = identity.input
     if (resumed) {
-      this.lowWaterMark = resumed.lowWaterMark
-      resumed.done.forEach((line) => this.done.add(line))
-      for (const [line, units] of Object.entries(resumed.partial)) this.partial.set(Number(line), new Set(units))
-      for (const [scope, calls] of Object.entries(resumed.calls ?? {}))
+      const { snapshot, entries } = resumed
+      this.recordedInput = snapshot.input
+      this.lowWaterMark = snapshot.lowWaterMark
+      snapshot.done.forEach((line) => this.done.add(line))
+      for (const [line, units] of Object.entries(snapshot.partial)) this.partial.set(Number(line), new Set(units))
+      for (const [scope, calls] of Object.entries(snapshot.calls ?? {}))
         calls.forEach((call) => this.addCall(scope, call))
-      for (const [id, batch] of Object.entries(resumed.batches ?? {})) this.batches.set(id, batch)
-      for (const entry of log) this.apply(entry)
+      for (const [id, batch] of Object.entries(snapshot.batches ?? {})) this.batches.set(id, batch)
+      this.recordedContent = snapshot.read
+      for (const entry of entries) {
+        if (entry.kind === 'read') this.recordedContent = entry.mark
+        else this.apply(entry)
+      }
       this.advance()
       this.forgetFinished()
       for (const [id, batch] of this.batches) {
         for (const line of batch.lines) if (!this.isLineDone(line)) this.resumedBatches.set(`${line}/${batch.unit}`, id)
       }
     }
+    this.writtenContent = this.recordedContent
     this.resumedLines = this.lowWaterMark + this.done.size
     this.fd = this.compact()
   }
 
-  static open(file: string, identity: CheckpointIdentity): Checkpoint {
-    if (!fs.existsSync(file)) return new Checkpoint(file, identity)
-    const text = fs.readFileSync(file, 'utf8')
-    // The text after the last newline is empty, or half-written by a killed run: either way it is ignored.
-    const complete = text.split('\n').slice(0, -1)
-    let snapshot: Snapshot
-    try {
-      snapshot = JSON.parse(complete[0] ?? '') as Snapshot
-    } catch {
-      throw new UsageError(
-        `${file} is not a checkpoint written by send. Delete it or choose another --checkpoint file.`
-      )
-    }
-    if (snapshot.appcuesSendCheckpoint !== 1) {
-      throw new UsageError(
-        `${file} is not a checkpoint written by send. Delete it or choose another --checkpoint file.`
-      )
-    }
-    if (snapshot.input !== identity.input || snapshot.subscriptions !== identity.subscriptions) {
-      throw new UsageError(
-        `The checkpoint ${file} belongs to another run (input ${snapshot.input}, other subscriptions or mapping). Resume with the same input and mapping, or choose another --checkpoint file.`
-      )
-    }
-    return new Checkpoint(file, identity, snapshot, complete.slice(1))
+  /** Opens (or creates) the checkpoint; `content` hashes the input as this run reads it. */
+  static open(file: string, identity: CheckpointIdentity, content: ContentFingerprint): Checkpoint {
+    if (!fs.existsSync(file)) return new Checkpoint(file, identity, content)
+    return new Checkpoint(file, identity, content, readCheckpointFile(file, fs.readFileSync(file), identity))
   }
 
-  private apply(entry: string): void {
-    const call = /^([cx]) (\S+) (\S+)$/.exec(entry.trim())
-    if (call) {
-      if (call[1] === 'c') this.addCall(call[2], call[3])
-      else this.removeCall(call[2], call[3])
-      return
-    }
-    const batch = /^b (\S+) (\d+) ([\d,]+)$/.exec(entry.trim())
-    if (batch) {
-      this.batches.set(batch[1], { unit: Number(batch[2]), lines: batch[3].split(',').map(Number) })
-      return
-    }
-    const match = /^(\d+)(?:\/(\d+))?$/.exec(entry.trim())
-    if (!match) return
-    const line = Number(match[1])
-    if (match[2] === undefined) {
-      this.finish(line)
-    } else {
-      const units = this.partial.get(line) ?? new Set<number>()
-      units.add(Number(match[2]))
-      this.partial.set(line, units)
+  private apply(entry: Entry): void {
+    if (entry.kind === 'call') this.addCall(entry.scope, entry.fingerprint)
+    else if (entry.kind === 'uncall') this.removeCall(entry.scope, entry.fingerprint)
+    else if (entry.kind === 'batch') this.batches.set(entry.id, { unit: entry.unit, lines: entry.lines })
+    else if (entry.kind === 'line') this.finish(entry.line)
+    else if (entry.kind === 'unit') {
+      const units = this.partial.get(entry.line) ?? new Set<number>()
+      units.add(entry.unit)
+      this.partial.set(entry.line, units)
     }
   }
 
@@ -180,7 +165,7 @@ export class Checkpoint {
 
   /** One subscription of a line finished while others of the same line are still running. */
   markUnit(line: number, unit: number): void {
-    this.apply(`${line}/${unit}`)
+    this.apply({ kind: 'unit', line, unit })
     this.write(`${line}/${unit}`)
   }
 
@@ -228,35 +213,62 @@ export class Checkpoint {
     return id === undefined || !batch ? undefined : { id, lines: batch.lines }
   }
 
+  /** The lines read so far; until a resumed run has checked the recorded ones, the recorded mark stands. */
+  private contentMark(): ContentMark {
+    if (!this.content.trusted) return this.recordedContent
+    const mark = this.content.mark()
+    return mark.lines >= this.recordedContent.lines ? mark : this.recordedContent
+  }
+
   private write(entry: string): void {
-    fs.writeSync(this.fd, `${entry}\n`)
-    if (++this.appended >= COMPACT_EVERY) {
-      fs.closeSync(this.fd)
-      this.fd = this.compact()
+    if (this.failure) return
+    const mark = this.contentMark()
+    const read = mark.lines > this.writtenContent.lines ? `r ${mark.lines} ${mark.sha256}\n` : ''
+    try {
+      // One write: the content mark that covers the entry's line cannot be lost without the entry.
+      fs.writeSync(this.fd, `${read}${entry}\n`)
+      this.writtenContent = mark
+      if (++this.appended >= COMPACT_EVERY) {
+        fs.closeSync(this.fd)
+        this.fd = this.compact()
+      }
+    } catch (error) {
+      // Nothing more is appended after a failed write (a full disk): a half-written last entry is ignored on resume.
+      this.failure = error as Error
+      this.onFailure?.(this.failure)
     }
   }
 
   /** Writes the state as a fresh snapshot (atomically, through a rename) and returns a descriptor to append to. */
   private compact(): number {
     this.forgetFinished()
+    this.writtenContent = this.contentMark()
     const snapshot: Snapshot = {
-      appcuesSendCheckpoint: 1,
-      ...this.identity,
+      appcuesSendCheckpoint: CHECKPOINT_VERSION,
+      input: this.identity.input,
+      subscriptions: this.identity.subscriptions,
+      read: this.writtenContent,
       lowWaterMark: this.lowWaterMark,
       done: [...this.done].sort((a, b) => a - b),
       partial: Object.fromEntries([...this.partial].map(([line, units]) => [line, [...units]])),
       ...(this.calls.size > 0 ? { calls: Object.fromEntries(this.calls) } : {}),
       ...(this.batches.size > 0 ? { batches: Object.fromEntries(this.batches) } : {})
     }
-    const temporary = `${this.file}.tmp`
+    const temporary = checkpointTemporaryFile(this.file)
     fs.writeFileSync(temporary, `${JSON.stringify(snapshot)}\n`)
     fs.renameSync(temporary, this.file)
     this.appended = 0
     return fs.openSync(this.file, 'a')
   }
 
-  close(): void {
-    fs.closeSync(this.fd)
-    fs.closeSync(this.compact())
+  /** Writes the final snapshot; returns the error when the file could not be written (then or during the run). */
+  close(): Error | undefined {
+    try {
+      fs.closeSync(this.fd)
+      fs.closeSync(this.compact())
+      return this.failure
+    } catch (error) {
+      return this.failure ?? (error as Error)
+    }
   }
 }

@@ -20,6 +20,8 @@ export interface SendSummary {
   skipped: number
   rejected: number
   failed: number
+  /** Events read that had no outcome when the run ended (in flight when a stopped run gave up waiting). */
+  unfinished: number
   requests: number
   retries: number
   /** Events per batch of one subscription (`--batch-size`); 1 means one event at a time. */
@@ -32,12 +34,15 @@ export interface SendSummary {
   topSkippedReasons: ReasonCount[]
   topMalformedReasons: ReasonCount[]
   malformedLines: Array<{ line: number; error: string }>
-  deadLetter: { file: string; count: number } | null
+  /** The dead letters written, and how many of them a later delivered event superseded (a replay skips those). */
+  deadLetter: { file: string; count: number; superseded: number } | null
   checkpoint: string | null
   /** Why the run stopped before the end of the input, if it did. */
   stopped: string | null
   /** Set when the input is not empty but not one event could be read from it: what it looks like. */
   noEvents: string | null
+  /** Set when the input ended before its format says it is complete (a JSON array cut short), and how. */
+  incomplete: string | null
   simulator?: SimulatorCounts
 }
 
@@ -45,10 +50,11 @@ export function buildSummary(parts: {
   input: string
   target: TargetDescription
   tally: Tally
+  unfinished: number
   requests: number
   batchSize: number
   elapsedMs: number
-  deadLetter: { file: string; count: number }
+  deadLetter: { file: string; count: number; superseded: number }
   checkpoint?: string
   stopped?: string
   simulator?: SimulatorCounts
@@ -74,6 +80,7 @@ export function buildSummary(parts: {
     skipped: tally.skipped,
     rejected: tally.rejected,
     failed: tally.failed,
+    unfinished: parts.unfinished,
     requests: parts.requests,
     retries: tally.retries,
     batchSize: parts.batchSize,
@@ -88,6 +95,7 @@ export function buildSummary(parts: {
     checkpoint: parts.checkpoint ?? null,
     stopped: parts.stopped ?? null,
     noEvents,
+    incomplete: tally.incomplete ?? null,
     ...(parts.simulator ? { simulator: parts.simulator } : {})
   }
 }
@@ -127,18 +135,32 @@ export function formatSummary(summary: SendSummary): string[] {
   lines.push(...reasons(summary.topRejectedReasons))
   lines.push(row('failed', summary.failed, summary.failed > 0 ? 'not delivered; top reasons:' : ''))
   lines.push(...reasons(summary.topFailedReasons))
+  if (summary.unfinished > 0) {
+    lines.push(
+      row(
+        'unfinished',
+        summary.unfinished,
+        'still in flight when the run stopped: neither dead-lettered nor checkpointed'
+      )
+    )
+  }
   const batches = summary.batchSize > 1 ? `, batches of up to ${summary.batchSize} events` : ''
   // Every run starts with one check of the credentials (the call testAuthentication makes); it is a request too.
   const retries = `${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}`
   lines.push(row('requests', summary.requests, `including 1 credential check; ${retries}${batches}`))
   lines.push(row('elapsed', `${(summary.elapsedMs / 1000).toFixed(1)} s`, `${summary.eventsPerSecond} events/s`))
   if (summary.deadLetter) {
-    lines.push(
-      `  dead letters   ${summary.deadLetter.count} in ${summary.deadLetter.file} (fix the cause, then send that file)`
-    )
+    const { count, file, superseded } = summary.deadLetter
+    lines.push(`  dead letters   ${count} in ${file} (fix the cause, then send that file)`)
+    if (superseded > 0) {
+      lines.push(
+        `                 ${superseded} of them superseded: a later event changed the same user, group or membership and was delivered, so sending that file skips them`
+      )
+    }
   }
   if (summary.checkpoint) lines.push(`  checkpoint     ${summary.checkpoint}`)
   if (summary.stopped) lines.push('', `Stopped early: ${summary.stopped}`)
   if (summary.noEvents) lines.push('', `Nothing sent: ${summary.noEvents}`)
+  if (summary.incomplete) lines.push('', `Input incomplete: ${summary.incomplete}.`)
   return lines
 }

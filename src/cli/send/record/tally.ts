@@ -41,6 +41,8 @@ export class Tally {
   readonly skippedReasons = new ReasonCounter()
   readonly malformedReasons = new ReasonCounter()
   readonly malformedLines: Array<{ line: number; error: string }> = []
+  /** Set when the input ended before its format says it is complete, and how. */
+  incomplete?: string
   /** The start of the first malformed line, to show what the input looks like when no event could be read. */
   firstMalformedText?: string
 

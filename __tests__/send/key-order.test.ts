@@ -1,0 +1,181 @@
+import fs from 'fs'
+import http from 'http'
+import type { AddressInfo, Socket } from 'net'
+import path from 'path'
+import { closeSimulators, simulator } from '../simulator/helpers'
+import type { Simulator, SimulatorState } from '../../src/simulator'
+import { removeTempDirs, ROOT, send, targetArgs, tempDir } from './helpers'
+
+const servers: Array<() => Promise<void>> = []
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((close) => close()))
+  await closeSimulators()
+  removeTempDirs()
+})
+
+/** A proxy in front of the simulator that answers 503 to the first request whose body contains `marker`. */
+async function refuseFirst(sim: Simulator, marker: string): Promise<string> {
+  const upstream = new URL(sim.url)
+  const sockets = new Set<Socket>()
+  let refused = false
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      if (!refused && body.toString().includes(marker)) {
+        refused = true
+        res.writeHead(503, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ error: true, status: 503, title: 'Service Unavailable', detail: 'Try again.' }))
+        return
+      }
+      const forward = http.request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(res)
+        }
+      )
+      forward.on('error', () => res.destroy())
+      forward.end(body)
+    })
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  servers.push(
+    () =>
+      new Promise((resolve) => {
+        sockets.forEach((socket) => socket.destroy())
+        server.close(() => resolve())
+      })
+  )
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+function through(sim: Simulator, endpoint: string): string[] {
+  const args = targetArgs(sim)
+  args[args.indexOf('--endpoint') + 1] = endpoint
+  return args
+}
+
+function writeLines(events: object[]): string {
+  const file = path.join(tempDir(), 'events.jsonl')
+  fs.writeFileSync(file, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`)
+  return file
+}
+
+const identify = (userId: string, plan: string) => ({ type: 'identify', userId, traits: { plan } })
+const plans = (state: SimulatorState, userId: string) =>
+  state.profiles.filter((profile) => profile.userId === userId).map((profile) => profile.attributes.plan)
+
+/** A mapping file with the Identify User preset, batching off. */
+function unbatchedIdentifyMapping(): string {
+  const file = path.join(tempDir(), 'mapping.json')
+  const mapping = {
+    userId: { '@path': '$.userId' },
+    traits: { '@path': '$.traits' },
+    enable_batching: false
+  }
+  fs.writeFileSync(
+    file,
+    JSON.stringify([{ name: 'Identify', subscribe: 'type = "identify"', partnerAction: 'identifyUser', mapping }])
+  )
+  return file
+}
+
+describe("one user's updates reach Appcues in input order, retried or not (issue 18, case 3)", () => {
+  it.each([
+    ['one event at a time (--batch-size 1)', () => ['--batch-size', '1']],
+    ['a mapping with batching off', () => ['--mapping', unbatchedIdentifyMapping()]]
+  ])(
+    '%s: the retry of an older update lands before the newer one',
+    async (_, flags) => {
+      const sim = await simulator({ rateLimit: 0 })
+      const endpoint = await refuseFirst(sim, '"plan":"free"')
+      const file = writeLines([identify('u1', 'free'), identify('u2', 'free2'), identify('u1', 'pro')])
+      const args = [file, ...through(sim, endpoint), '--rate', '0', '--quiet', '--retry-delay', '300']
+      const { result } = await send([...args, ...flags(), '--dead-letter', path.join(tempDir(), 'd')])
+      expect(result.summary).toMatchObject({ delivered: 3, failed: 0, retries: 1 })
+      const state = sim.state()
+      expect(plans(state, 'u1')).toEqual(['free', 'pro'])
+      expect(state.users.u1.plan).toBe('pro')
+      // Another user's update did not wait for u1's retry.
+      expect(state.profiles.findIndex((profile) => profile.userId === 'u2')).toBe(0)
+    },
+    30_000
+  )
+})
+
+const audienceContext = (key: string) => ({
+  personas: { computation_class: 'audience', computation_key: key, computation_id: `aud_${key}` }
+})
+const audienceChange = (userId: string, key: string, member: boolean) => ({
+  type: 'track',
+  userId,
+  event: member ? 'Audience Entered' : 'Audience Exited',
+  properties: { audience_key: key, [key]: member },
+  context: audienceContext(key)
+})
+
+/** The destination's presets take no audience changes: this mapping subscribes Sync Audience to them. */
+const AUDIENCE_MAPPING = path.join(ROOT, 'examples', 'audience-mapping.json')
+
+describe('Sync Audience one event at a time (issue 18, case 4)', () => {
+  it('an entry then an exit of a new audience leave the user out of its segment', async () => {
+    const file = writeLines([audienceChange('u1', 'new_audience', true), audienceChange('u1', 'new_audience', false)])
+    const { result } = await send([
+      file,
+      '--simulate',
+      '--mapping',
+      AUDIENCE_MAPPING,
+      '--quiet',
+      '--rate',
+      '0',
+      '--sim-rate-limit',
+      '0',
+      '--batch-size',
+      '1',
+      '--dead-letter',
+      path.join(tempDir(), 'd')
+    ])
+    expect(result.summary).toMatchObject({ delivered: 2, failed: 0 })
+    const segments = Object.values(result.simulatorState!.segments)
+    expect(segments.map((segment) => [segment.name, segment.members])).toEqual([['new_audience', []]])
+  })
+
+  it('parallel entries of a new audience create its segment once', async () => {
+    const changes = Array.from({ length: 40 }, (_, n) =>
+      audienceChange(`user-${n}`, n % 2 ? 'power_users' : 'trial', true)
+    )
+    const { result } = await send([
+      writeLines(changes),
+      '--simulate',
+      '--mapping',
+      AUDIENCE_MAPPING,
+      '--quiet',
+      '--rate',
+      '0',
+      '--sim-rate-limit',
+      '0',
+      '--batch-size',
+      '1',
+      '--concurrency',
+      '10',
+      // Answers take a while, so that entries in flight together would each find no segment yet and create one.
+      '--sim-latency',
+      '5-30',
+      '--dead-letter',
+      path.join(tempDir(), 'd')
+    ])
+    expect(result.summary).toMatchObject({ delivered: 40, failed: 0 })
+    const state = result.simulatorState!
+    expect(state.counts.segmentCreations).toBe(2)
+    expect(
+      Object.fromEntries(Object.values(state.segments).map((segment) => [segment.name, segment.members.length]))
+    ).toEqual({ trial: 20, power_users: 20 })
+  })
+})
