@@ -176,6 +176,7 @@ describe('holdings', () => {
     deletions: [{ seq: 11, receivedAt: stamp.receivedAt, region: 'US' as const, users: ['u1', 'anon'] }],
     segmentMessages: [{ ...stamp, message: { anonymousId: 'u1' } }],
     segmentCreations: [],
+    segmentDeletions: [],
     segmentChanges: [],
     dropped: [
       { seq: 1, route: 'userProfile' as const, subject: 'user "u1"', key: 'old', reason: 'earlier' },
@@ -195,9 +196,11 @@ describe('holdings', () => {
       deletions: 1,
       segmentMessages: 1,
       segmentCreations: 0,
+      segmentDeletions: 0,
       segmentChanges: 0,
       dropped: 2,
-      requests: 9
+      requests: 9,
+      requestsByRoute: {}
     }
   } as SimulatorState
 
