@@ -1,4 +1,5 @@
 import { DESTINATION_DIR, loadDestination } from '../../src/cli/load-destination'
+import type { LoadedDestination } from '../../src/cli/load-destination'
 import { serve } from '../../src/cli/serve'
 import type { Serving } from '../../src/cli/serve'
 import type { Simulator } from '../../src/simulator'
@@ -14,7 +15,7 @@ const API_SECRET = 'SECRET-AUDIENCE-SECRET-6262'
 const SECRET_FORMS = [API_KEY, API_SECRET, Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64')]
 
 /** The destination with one dynamic field added to Sync Audience, since none of its fields has one. */
-function withDynamicField() {
+function withDynamicField(): LoadedDestination {
   const loaded = loadDestination(DESTINATION_DIR, { fresh: true })
   const syncAudience = loaded.definition.actions.syncAudience
   const dynamicFields = {
@@ -22,7 +23,7 @@ function withDynamicField() {
     userId: () => Promise.reject(new Error('no users to offer'))
   }
   const actions = { ...loaded.definition.actions, syncAudience: { ...syncAudience, dynamicFields } }
-  return { ...loaded, definition: { ...loaded.definition, actions } }
+  return { ...loaded, definition: { ...loaded.definition, actions } as unknown as LoadedDestination['definition'] }
 }
 
 describe('serve: audiences, dynamic fields and hooks', () => {

@@ -185,7 +185,10 @@ describe('holdings', () => {
     requests: [],
     users: { u1: { plan: 'pro' } },
     groupProfiles: { g1: { attributes: { name: 'G' }, members: ['u1'] } },
-    segments: {},
+    segments: {
+      seg_1: { name: 'Trial', description: '', members: ['u1'] },
+      seg_2: { name: 'Other', description: '', members: [] }
+    },
     counts: {
       profileUpdates: 1,
       users: 1,
@@ -214,6 +217,7 @@ describe('holdings', () => {
         eventCount: 5,
         recentEvents: ['E7', 'E6', 'E5', 'E4', 'E3'].map((name) => expect.objectContaining({ name })),
         groups: ['g1'],
+        segments: ['Trial (seg_1)'],
         erasureRequests: 1,
         segmentMessages: 0,
         earlier: { events: 2, profileUpdates: 1, erasureRequests: 0, segmentMessages: 1 }
