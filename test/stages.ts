@@ -8,7 +8,8 @@ import { prettierConfig } from '../src/cli/prettier-config'
  * The pull requests the folder lands upstream in (docs/upstream.md). Each stage's folder is derived from the final
  * folder: the later stages' action folders go, and so do their imports, action keys, presets, settings and definition
  * properties (a definition without `audienceConfig` is a plain `DestinationDefinition`), then every import and
- * top-level declaration nothing uses any more.
+ * top-level declaration nothing uses any more. An action folder the plan does not name (a new one, such as
+ * `generate:action` writes) lands in the last stage.
  */
 export interface Stage {
   name: string
@@ -19,6 +20,9 @@ export interface Stage {
   /** Definition properties of later stages, such as onDelete, audienceFields and audienceConfig. */
   laterProperties: string[]
 }
+
+/** The actions of the first pull request; the stages below name the later ones. */
+export const FIRST_STAGE_ACTIONS = ['identifyUser', 'trackEvent', 'pageView', 'identifyGroup', 'send']
 
 const AUDIENCE_PROPERTIES = ['audienceFields', 'audienceConfig']
 
@@ -198,8 +202,20 @@ function pruneOnce(dir: string): boolean {
   return changed
 }
 
-/** Turns `dir`, a copy of the final folder, into the folder of `stage`. */
-export function deriveStage(dir: string, stage: Stage): void {
+/** The action folders of `dir` (those with an index.ts) that no stage names. */
+function unplannedActions(dir: string): string[] {
+  const planned = new Set([...FIRST_STAGE_ACTIONS, ...STAGES.flatMap((stage) => stage.laterActions)])
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, 'index.ts')))
+    .map((entry) => entry.name)
+    .filter((name) => !planned.has(name))
+}
+
+/** Turns `dir`, a copy of the final folder, into the folder of `given`. */
+export function deriveStage(dir: string, given: Stage): void {
+  const isLast = given === STAGES[STAGES.length - 1]
+  const stage = isLast ? given : { ...given, laterActions: [...given.laterActions, ...unplannedActions(dir)] }
   for (const action of stage.laterActions) fs.rmSync(path.join(dir, action), { recursive: true, force: true })
   for (const file of ['index.ts', 'presets.ts']) {
     const full = path.join(dir, file)

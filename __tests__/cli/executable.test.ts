@@ -5,7 +5,16 @@ import path from 'path'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const BIN = path.join(ROOT, 'bin', 'appcues-actions.js')
-const COMMANDS = ['generate:types', 'generate:metadata', 'validate', 'serve', 'send', 'simulator']
+const COMMANDS = [
+  'generate:types',
+  'generate:metadata',
+  'generate:action',
+  'validate',
+  'list-required-fields',
+  'serve',
+  'send',
+  'simulator'
+]
 
 /** Runs the real executable (no jest), as a contributor does after `npm ci`. */
 function run(args: string[], options: { bin?: string; preload?: string[]; env?: NodeJS.ProcessEnv } = {}) {
@@ -67,7 +76,14 @@ describe('the appcues-actions executable', () => {
       expect(run(args, { preload: ['--require', preload] }).code).toBe(0)
       return (JSON.parse(fs.readFileSync(record, 'utf8')) as string[]).map((file) => path.relative(ROOT, file))
     }
-    for (const args of [['--help'], ['send', '--help'], ['simulator', '--help'], ['serve', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['send', '--help'],
+      ['simulator', '--help'],
+      ['serve', '--help'],
+      ['generate:action', '--help'],
+      ['list-required-fields', '--help']
+    ]) {
       const files = loaded(args)
       expect({
         args,

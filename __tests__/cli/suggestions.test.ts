@@ -16,7 +16,16 @@ describe('suggestions for a mistyped command or option', () => {
   it('suggests every command, as --help lists them, for a typo of its name', async () => {
     const help = await run(['--help'])
     const commands = [...help.out.matchAll(/^ {2}([a-z][\w:-]*) {2,}/gm)].map((match) => match[1])
-    expect(commands).toEqual(expect.arrayContaining(['generate:types', 'serve', 'send', 'simulator']))
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        'generate:types',
+        'generate:action',
+        'list-required-fields',
+        'serve',
+        'send',
+        'simulator'
+      ])
+    )
     const answers = await Promise.all(
       commands.filter((name) => name !== 'help').map((name) => run([swapLastTwo(name)]))
     )
@@ -37,6 +46,9 @@ describe('suggestions for a mistyped command or option', () => {
     [['genrate:types'], 'generate:types'],
     [['serv'], 'serve'],
     [['generate:metadat'], 'generate:metadata'],
+    [['generate:actoin'], 'generate:action'],
+    [['list-required-field'], 'list-required-fields'],
+    [['help', 'generate:actoin'], 'generate:action'],
     [['help', 'serv'], 'serve'],
     [['help', 'simulatr'], 'simulator']
   ])('answers %j with "did you mean %s?" on standard error and exit 2', async (args, meant) => {
@@ -49,6 +61,8 @@ describe('suggestions for a mistyped command or option', () => {
     ['generate:types', '--chek', '--check'],
     ['generate:metadata', '--chekc', '--check'],
     ['validate', '--jsn', '--json'],
+    ['generate:action', '--titel', '--title'],
+    ['list-required-fields', '--jsno', '--json'],
     ['serve', '--prot', '--port'],
     ['send', '--dead-leter', '--dead-letter'],
     ['simulator', '--rate-limt', '--rate-limit']

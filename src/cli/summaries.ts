@@ -1,6 +1,14 @@
 import type { CommandSummary } from './command'
 
-type CommandKey = 'generateTypes' | 'generateMetadata' | 'validate' | 'serve' | 'send' | 'simulator'
+type CommandKey =
+  | 'generateTypes'
+  | 'generateMetadata'
+  | 'generateAction'
+  | 'validate'
+  | 'listRequiredFields'
+  | 'serve'
+  | 'send'
+  | 'simulator'
 
 /** Each subcommand's name and summary (commands/index.ts sets the order of `--help`). Loads nothing else. */
 export const SUMMARIES: Record<CommandKey, CommandSummary> = {
@@ -12,9 +20,17 @@ export const SUMMARIES: Record<CommandKey, CommandSummary> = {
     name: 'generate:metadata',
     summary: 'write metadata.json in the monorepo format (with --check, verify it and exit 1 if it is stale)'
   },
+  generateAction: {
+    name: 'generate:action',
+    summary: 'scaffold a server action with its tests, register it, and generate its types, metadata and snapshot'
+  },
   validate: {
     name: 'validate',
     summary: "check the destination against the monorepo's rules and the live destination's contract"
+  },
+  listRequiredFields: {
+    name: 'list-required-fields',
+    summary: "list the required settings and each action's required fields (with --json, as the monorepo's command)"
   },
   serve: {
     name: 'serve',

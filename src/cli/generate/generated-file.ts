@@ -15,7 +15,8 @@ export interface SyncOptions {
   io: CommandIO
 }
 
-function displayPath(file: string): string {
+/** A path relative to the working directory when it lies below it, else absolute. */
+export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file)
   return relative.startsWith('..') ? file : relative
 }
