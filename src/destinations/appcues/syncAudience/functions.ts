@@ -15,7 +15,7 @@ const MAX_USER_IDS_PER_REQUEST = 1000
 const MAX_ID_LIST_BODY_BYTES = 1024 * 1024
 
 /** Counts one occurrence of `name` when Segment passes a stats client. */
-export function countStat(statsContext: StatsContext | undefined, name: string, tags: string[] = []): void {
+function countStat(statsContext: StatsContext | undefined, name: string, tags: string[] = []): void {
   statsContext?.statsClient?.incr(`actions_appcues.${name}`, 1, [...(statsContext.tags ?? []), ...tags])
 }
 
