@@ -6,9 +6,10 @@ import { prettierConfig } from '../src/cli/prettier-config'
 
 /**
  * The pull requests the folder lands upstream in (docs/upstream.md). Each stage's folder is derived from the final
- * folder: the later stages' action folders go, and so do their imports, action keys, settings and definition
- * properties, then every import and top-level declaration nothing uses any more. An action folder the plan does not
- * name (a new one, such as `generate:action` writes) lands in the last stage.
+ * folder: the later stages' action folders go, and so do their imports, action keys, presets, settings and definition
+ * properties (a definition without `audienceConfig` is a plain `DestinationDefinition`), then every import and
+ * top-level declaration nothing uses any more. An action folder the plan does not name (a new one, such as
+ * `generate:action` writes) lands in the last stage.
  */
 export interface Stage {
   name: string
@@ -16,38 +17,47 @@ export interface Stage {
   laterActions: string[]
   /** Setting keys of later stages. */
   laterSettings: string[]
-  /** Definition properties of later stages, such as onDelete. */
+  /** Definition properties of later stages, such as onDelete, audienceFields and audienceConfig. */
   laterProperties: string[]
 }
 
 /** The actions of the first pull request; the stages below name the later ones. */
 export const FIRST_STAGE_ACTIONS = ['identifyUser', 'trackEvent', 'pageView', 'identifyGroup', 'send']
 
+const AUDIENCE_PROPERTIES = ['audienceFields', 'audienceConfig']
+
 export const STAGES: Stage[] = [
   {
     name: 'PR 1: core actions',
     laterActions: ['deleteUser', 'syncAudience'],
     laterSettings: ['legacyApiKey'],
-    laterProperties: ['onDelete']
+    laterProperties: ['onDelete', ...AUDIENCE_PROPERTIES]
   },
-  { name: 'PR 2: deletion', laterActions: ['syncAudience'], laterSettings: [], laterProperties: [] },
+  {
+    name: 'PR 2: deletion',
+    laterActions: ['syncAudience'],
+    laterSettings: [],
+    laterProperties: AUDIENCE_PROPERTIES
+  },
   { name: 'PR 3: audiences (the final folder)', laterActions: [], laterSettings: [], laterProperties: [] }
 ]
 
 interface Cut {
   start: number
   end: number
+  /** What replaces the range; nothing by default. */
+  text?: string
 }
 
 function parse(file: string, text: string): ts.SourceFile {
   return ts.createSourceFile(file, text, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS)
 }
 
-/** Removes the ranges from the text (ranges do not overlap). */
+/** Removes (or replaces) the ranges of the text (ranges do not overlap). */
 function applyCuts(text: string, cuts: Cut[]): string {
   return [...cuts]
     .sort((a, b) => b.start - a.start)
-    .reduce((result, cut) => result.slice(0, cut.start) + result.slice(cut.end), text)
+    .reduce((result, cut) => result.slice(0, cut.start) + (cut.text ?? '') + result.slice(cut.end), text)
 }
 
 /** The range of one element of a comma-separated list, with the comma that separates it from a neighbour. */
@@ -64,11 +74,24 @@ function nameOf(node: ts.Node): string | undefined {
   return name && (ts.isIdentifier(name) || ts.isStringLiteral(name)) ? name.text : undefined
 }
 
-/** index.ts without the later stages' imports, action keys, settings and properties. */
-function withoutLaterParts(text: string, stage: Stage): string {
-  const source = parse('index.ts', text)
+/** The value of a property `name: 'text'` of an object literal, if it has one. */
+function stringProperty(node: ts.ObjectLiteralExpression, name: string): string | undefined {
+  const property = node.properties.find((candidate) => nameOf(candidate) === name)
+  return property && ts.isPropertyAssignment(property) && ts.isStringLiteral(property.initializer)
+    ? property.initializer.text
+    : undefined
+}
+
+/**
+ * A file of the folder's root without the later stages' imports, presets (array elements whose `partnerAction` is
+ * a later action), action keys, settings and properties; without `audienceConfig`, the definition's type becomes
+ * `DestinationDefinition<Settings>`.
+ */
+function withoutLaterParts(file: string, text: string, stage: Stage): string {
+  const source = parse(file, text)
   const cuts: Cut[] = []
   const dropped = new Set([...stage.laterActions, ...stage.laterSettings, ...stage.laterProperties])
+  const plain = stage.laterProperties.includes('audienceConfig')
   for (const statement of source.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue
     const module = statement.moduleSpecifier.text
@@ -77,6 +100,23 @@ function withoutLaterParts(text: string, stage: Stage): string {
     }
   }
   const visit = (node: ts.Node) => {
+    if (plain && ts.isIdentifier(node) && node.text === 'AudienceDestinationDefinition') {
+      const reference = node.parent
+      const end = ts.isTypeReferenceNode(reference) ? reference.getEnd() : node.getEnd()
+      const typeArgument = ts.isTypeReferenceNode(reference) ? reference.typeArguments?.[0]?.getText() : undefined
+      const replacement = typeArgument ? `DestinationDefinition<${typeArgument}>` : 'DestinationDefinition'
+      cuts.push({ start: node.getStart(), end, text: replacement })
+      return
+    }
+    if (ts.isArrayLiteralExpression(node)) {
+      node.elements.forEach((element, index) => {
+        const action = ts.isObjectLiteralExpression(element) ? stringProperty(element, 'partnerAction') : undefined
+        if (action !== undefined && stage.laterActions.includes(action))
+          cuts.push(elementCut(text, node.elements, index))
+        else visit(element)
+      })
+      return
+    }
     if (ts.isObjectLiteralExpression(node)) {
       node.properties.forEach((property, index) => {
         const name = nameOf(property)
@@ -177,8 +217,10 @@ export function deriveStage(dir: string, given: Stage): void {
   const isLast = given === STAGES[STAGES.length - 1]
   const stage = isLast ? given : { ...given, laterActions: [...given.laterActions, ...unplannedActions(dir)] }
   for (const action of stage.laterActions) fs.rmSync(path.join(dir, action), { recursive: true, force: true })
-  const index = path.join(dir, 'index.ts')
-  fs.writeFileSync(index, withoutLaterParts(fs.readFileSync(index, 'utf8'), stage))
+  for (const file of ['index.ts', 'presets.ts']) {
+    const full = path.join(dir, file)
+    if (fs.existsSync(full)) fs.writeFileSync(full, withoutLaterParts(file, fs.readFileSync(full, 'utf8'), stage))
+  }
   while (pruneOnce(dir)) {
     // Each pass can leave more unused.
   }

@@ -67,7 +67,9 @@ describe('npm run bench (BENCH_QUICK smoke run)', () => {
     expect(memory.data.large.skipped).toBe(memory.data.large.lines - memory.data.large.deliverable)
     expect(memory.data.large.peakRssMb).toBeGreaterThan(0)
     const { audience } = results.figures
-    expect(audience.data.rows.map((row: { mode: string }) => row.mode)).toContain('syncAudience, batches of 1,000')
+    expect(audience.data.rows.map((row: { mode: string }) => row.mode)).toContain(
+      'segment ID, one audience, one batch of 1,000'
+    )
     expect(audience.data.rows.every((row: { failedEvents: number }) => row.failedEvents === 0)).toBe(true)
     expect(startup.data.rows.map((row: { name: string }) => row.name)).toEqual(['baseline', 'help', 'send'])
     expect(results.figures.redaction.data.rows.length).toBeGreaterThan(0)

@@ -66,7 +66,7 @@ describe('generate:metadata on the real destination', () => {
       'presets'
     ])
     expect(metadata.slug).toBe('actions-appcues')
-    expect(metadata.audienceConfig).toBeNull()
+    expect(Object.keys(metadata.audienceConfig)).toEqual(['mode', 'audienceFields', 'supportsAudienceFunctions'])
     expect(Object.keys(metadata.authentication)).toEqual(['scheme', 'fields'])
     for (const setting of Object.values(metadata.authentication.fields)) {
       expect(Object.keys(setting as object)).toEqual([
@@ -95,8 +95,10 @@ describe('generate:metadata on the real destination', () => {
       ])
       for (const field of Object.values(action.fields)) expect(Object.keys(field as object)).toEqual(FIELD_KEYS)
     }
+    // A specificEvent preset has no subscribe query, so the key disappears, as in the monorepo's JSON.
     for (const preset of metadata.presets) {
-      expect(Object.keys(preset)).toEqual(['name', 'type', 'partnerAction', 'subscribe', 'mapping', 'eventSlug'])
+      const keys = ['name', 'type', 'partnerAction', 'subscribe', 'mapping', 'eventSlug']
+      expect(Object.keys(preset)).toEqual(keys.filter((key) => preset.type === 'automatic' || key !== 'subscribe'))
     }
   })
 
@@ -187,6 +189,69 @@ describe('the metadata format', () => {
       presets: []
     })
     expect(() => destinationMetadata('', define({}))).toThrow(/requires a slug/)
+  })
+
+  it('writes audienceConfig, syncMode, hooks and dynamicFields as the monorepo does, without their functions', () => {
+    const field = { label: 'List', description: 'The list.', type: 'string' }
+    const metadata = destinationMetadata(
+      'actions-example',
+      define({
+        audienceFields: { listName: field },
+        audienceConfig: {
+          mode: { type: 'synced' },
+          createAudience: () => undefined,
+          getAudience: () => undefined
+        },
+        actions: {
+          act: {
+            title: 'Act',
+            description: 'Acts.',
+            fields: { company: { ...field, type: 'object', dynamic: true } },
+            syncMode: {
+              default: 'mirror',
+              choices: [{ label: 'Mirror', value: 'mirror', extra: 1 }]
+            },
+            hooks: {
+              retlOnMappingSave: {
+                label: 'Save',
+                description: 'Saves.',
+                inputFields: { listId: { ...field, dynamic: () => undefined } },
+                outputTypes: { listId: { ...field, required: true } },
+                performHook: () => undefined
+              },
+              onSave: { label: 'Not a hook', description: 'Left out.', performHook: () => undefined }
+            },
+            dynamicFields: { company: { __keys__: () => undefined, other: () => undefined }, plain: () => undefined },
+            perform: () => undefined
+          }
+        }
+      })
+    )
+    expect(metadata.audienceConfig).toEqual({
+      mode: { type: 'synced', full_audience_sync: false },
+      audienceFields: {
+        listName: { ...field, required: false, multiple: false, choices: null, default: null, depends_on: null }
+      },
+      supportsAudienceFunctions: true
+    })
+    const action = metadata.actions.act
+    expect(action.syncMode).toEqual({
+      default: 'mirror',
+      label: 'Sync Mode',
+      description: '',
+      choices: [{ value: 'mirror', label: 'Mirror' }]
+    })
+    expect(Object.keys(action.hooks ?? {})).toEqual(['retlOnMappingSave'])
+    const hook = (action.hooks as Json).retlOnMappingSave as Json
+    expect([hook.label, hook.description, hook.inputFields.listId.dynamic]).toEqual(['Save', 'Saves.', true])
+    expect(hook.outputFields.listId).toMatchObject({ required: true, dynamic: false })
+    expect(action.dynamicFields).toEqual({ company: ['__keys__'] })
+    const realtime = destinationMetadata('actions-example', define({ audienceConfig: { mode: { type: 'realtime' } } }))
+    expect(realtime.audienceConfig).toEqual({
+      mode: { type: 'realtime' },
+      audienceFields: {},
+      supportsAudienceFunctions: false
+    })
   })
 
   it('writes nested properties, preset defaults and a trailing newline', () => {

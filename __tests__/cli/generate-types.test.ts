@@ -132,7 +132,8 @@ describe('the generator itself', () => {
     }
   })
 
-  it('appends a HookBundle for hooks and rejects unknown hook names', async () => {
+  it('appends each hook’s Inputs and Outputs after the Payload, as the monorepo does, and rejects unknown hook names', async () => {
+    const field = (description: string, required?: boolean) => ({ label: 'L', description, type: 'string', required })
     const hooked = (hookName: string) =>
       ({
         name: 'X',
@@ -144,17 +145,37 @@ describe('the generator itself', () => {
               [hookName]: {
                 label: 'Hook',
                 description: 'A hook.',
-                inputFields: { listName: { label: 'List', description: 'The list.', type: 'string' } },
+                inputFields: { listName: field('The list.') },
+                outputTypes: { listId: field('Its ID.', true) },
                 performHook: () => undefined
-              }
+              },
+              onMappingSave: { label: 'Hook', description: 'No types.', performHook: () => undefined }
             }
           }
         }
       } as unknown as AnyDestination)
-    const files = await generatedTypeFiles(os.tmpdir(), hooked('onMappingSave'))
-    expect(files[1].content).toContain('export interface HookBundle')
-    expect(files[1].content).toContain('// Generated bundle for the hooks. DO NOT MODIFY IT BY HAND.')
+    const files = await generatedTypeFiles(os.tmpdir(), hooked('retlOnMappingSave'))
+    expect(files[1].content).toBe(
+      `${BANNER}\n\nexport interface Payload {}\n` +
+        `${BANNER}\n\nexport interface RetlOnMappingSaveInputs {\n  /**\n   * The list.\n   */\n  listName?: string\n}\n` +
+        `${BANNER}\n\nexport interface RetlOnMappingSaveOutputs {\n  /**\n   * Its ID.\n   */\n  listId: string\n}\n`
+    )
     await expect(generatedTypeFiles(os.tmpdir(), hooked('onSave'))).rejects.toThrow(TypesGenerationError)
+  })
+
+  it('appends AudienceSettings to the Settings when the destination has audience fields', async () => {
+    const definition = {
+      name: 'X',
+      mode: 'cloud',
+      authentication: { scheme: 'custom', fields: {} },
+      audienceFields: { listName: { label: 'List', description: 'The list.', type: 'string' } },
+      actions: {}
+    } as unknown as AnyDestination
+    const [settings] = await generatedTypeFiles(os.tmpdir(), definition)
+    expect(settings.content).toBe(
+      `${BANNER}\n\nexport interface Settings {}\n` +
+        `${BANNER}\n\nexport interface AudienceSettings {\n  /**\n   * The list.\n   */\n  listName?: string\n}\n`
+    )
   })
 
   it('rejects reserved setting keys in oauth2 destinations only', async () => {

@@ -475,3 +475,56 @@ describe('each rule can fail (definitions changed in memory)', () => {
     expectFinding(findings({ ...base, presets }), 'contract/presets', 'warning', { preset: 'Legacy' })
   })
 })
+
+describe('validate: audiences', () => {
+  const sync = () => real().actions.syncAudience as Definition
+
+  it('audience/config: the mode, createAudience with getAudience, and described audience settings', () => {
+    const base = real()
+    const config = base.audienceConfig as Definition
+    expectFinding(
+      findings({ ...base, audienceConfig: { ...config, mode: { type: 'synced' } } }),
+      'audience/config',
+      'error'
+    )
+    const lonely = { ...config, getAudience: undefined }
+    expect(expectFinding(findings({ ...base, audienceConfig: lonely }), 'audience/config', 'error').message).toContain(
+      'only one of createAudience and getAudience'
+    )
+    expectFinding(findings({ ...base, audienceFields: undefined }), 'audience/config', 'error')
+    const undescribed = { segmentName: { label: 'Name', type: 'string' } }
+    expectFinding(findings({ ...base, audienceFields: undescribed }), 'audience/config', 'error', {
+      setting: 'segmentName'
+    })
+  })
+
+  it('audience/sync-mode: choices from actions-core, the default among them, a description', () => {
+    const syncMode = sync().syncMode as Definition
+    const broken = [
+      { ...syncMode, default: 'upsert' },
+      { ...syncMode, choices: [...syncMode.choices, { label: 'Replace', value: 'replace' }] },
+      { ...syncMode, description: '' },
+      { ...syncMode, choices: [] }
+    ]
+    for (const candidate of broken) {
+      expectFinding(findings(withActions({ syncAudience: { syncMode: candidate } })), 'audience/sync-mode', 'error', {
+        action: 'syncAudience'
+      })
+    }
+  })
+
+  it('audience/hooks: a label, a description and performHook; described inputs and outputs', () => {
+    const hook = sync().hooks.retlOnMappingSave as Definition
+    const withHook = (change: Definition) =>
+      findings(withActions({ syncAudience: { hooks: { retlOnMappingSave: { ...hook, ...change } } } }))
+    expectFinding(withHook({ performHook: undefined }), 'audience/hooks', 'error', { action: 'syncAudience' })
+    const outputTypes = { ...hook.outputTypes, segmentId: { type: 'string', required: true } }
+    expectFinding(withHook({ outputTypes }), 'audience/hooks', 'error', { field: 'segmentId' })
+  })
+
+  it('audience/batch-keys: a batch that reads the audience’s segment ID is keyed by it', () => {
+    const fields = { ...sync().fields, batch_keys: { ...sync().fields.batch_keys, default: ['segmentName'] } }
+    const found = expectFinding(findings(withActions({ syncAudience: { fields } })), 'audience/batch-keys', 'error')
+    expect(found.message).toContain('"external_audience_id"')
+  })
+})

@@ -75,6 +75,37 @@ describe('the destination against the Appcues simulator', () => {
     expect(state.deletions.map((deletion) => deletion.users)).toEqual([['u1'], ['u2', 'a2']])
   })
 
+  it('connects an audience, syncs its changes by the segment ID alone, and explains a segment deleted in Appcues', async () => {
+    const testDestination = createTestIntegration(destination)
+    const { externalId } = await testDestination.createAudience({ settings, audienceName: 'Trial users' })
+    await expect(testDestination.createAudience({ settings, audienceName: 'Trial users' })).resolves.toEqual({
+      externalId
+    })
+    const personas = { computation_class: 'journey_step', computation_key: 'step_1', external_audience_id: externalId }
+    const events = ['u1', 'u2'].map((userId) =>
+      createTestEvent({
+        type: 'track',
+        userId,
+        event: 'Step Entered',
+        properties: { step_1: true },
+        context: { personas }
+      })
+    )
+    const lookups = sim.counts().requestsByRoute.segments
+    await testDestination.testBatchAction('syncAudience', { events, settings, useDefaultMappings: true })
+    expect(sim.state().segments[externalId].members).toEqual(['u1', 'u2'])
+    expect(sim.counts().requestsByRoute.segments).toBe(lookups)
+    await expect(testDestination.getAudience({ settings, externalId })).resolves.toEqual({ externalId })
+
+    const account = `${sim.url}/v2/accounts/${settings.accountId}`
+    const auth = `Basic ${Buffer.from(`${settings.apiKey}:${settings.apiSecret}`).toString('base64')}`
+    await fetch(`${account}/segments/${externalId}`, { method: 'DELETE', headers: { authorization: auth } })
+    await expect(testDestination.getAudience({ settings, externalId })).rejects.toMatchObject({
+      code: 'GET_AUDIENCE_FAILED',
+      message: expect.stringContaining('connect it again')
+    })
+  })
+
   it('keeps an Appcues segment in step with an audience', async () => {
     const personas = { computation_class: 'audience', computation_key: 'trial', computation_id: 'aud_1' }
     const events = [true, true, false].map((entered, index) =>

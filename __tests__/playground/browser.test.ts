@@ -201,7 +201,7 @@ if (!availability.run) {
       expect(await holdingText('[data-user="user-1042"]')).toContain('1 Segment message(s) received through Send.')
     })
 
-    it('runs Sync Audience on the audience samples: the page shows the create and add requests on entry, the remove request on exit', async () => {
+    it('runs Sync Audience by name, then connects an audience and sends its changes straight to its segment', async () => {
       await pick('syncAudience')
       expect(JSON.parse(await page.inputValue('#event-editor'))).toMatchObject({
         type: 'track',
@@ -211,15 +211,32 @@ if (!availability.run) {
       expect(await shownExchanges(page)).toEqual([
         { method: 'GET', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '200 OK' },
         { method: 'POST', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '201 Created' },
-        // One event at a time re-reads the list after creating, in case a parallel event created one too.
-        { method: 'GET', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '200 OK' },
         { method: 'POST', url: expect.stringMatching(/\/segments\/seg_\d+\/add_user_ids$/), status: '200 OK' }
       ])
-      await page.click('#samples [data-sample="audience exited"]')
-      await runOnPage(page)
+
+      await page.fill('#audience-name', 'Trial users who invited')
+      await page.click('#connect-audience')
+      await page.waitForSelector('body[data-audience]')
+      const segmentId = await page.getAttribute('body', 'data-audience')
+      expect(await page.textContent('#audience-status')).toContain(`Connected: Appcues segment ${segmentId}`)
       expect(await shownExchanges(page)).toEqual([
         { method: 'GET', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '200 OK' },
-        { method: 'POST', url: expect.stringMatching(/\/segments\/seg_\d+\/remove_user_ids$/), status: '200 OK' }
+        { method: 'POST', url: expect.stringMatching(`${ACCOUNT}/segments$`), status: '201 Created' }
+      ])
+      const event = JSON.parse(await page.inputValue('#event-editor'))
+      expect(event.context.personas.external_audience_id).toBe(segmentId)
+
+      await runOnPage(page)
+      const add = `${ACCOUNT}/segments/${segmentId ?? ''}/add_user_ids`
+      expect(await shownExchanges(page)).toEqual([
+        { method: 'POST', url: expect.stringContaining(add), status: '200 OK' }
+      ])
+      expect(await holdingText('[data-user="user-1042"]')).toContain(`Trial users who invited (${segmentId ?? ''})`)
+      await page.click('#samples [data-sample="audience exited"]')
+      await runOnPage(page)
+      const remove = `${ACCOUNT}/segments/${segmentId ?? ''}/remove_user_ids`
+      expect(await shownExchanges(page)).toEqual([
+        { method: 'POST', url: expect.stringContaining(remove), status: '200 OK' }
       ])
     })
 

@@ -1,3 +1,6 @@
+import { defaultValues } from '@segment/actions-core'
+import type { JSONObject } from '@segment/actions-core'
+import destination from '../../src/destinations/appcues'
 import { DESTINATION_DIR } from '../../src/cli/load-destination'
 import { serve } from '../../src/cli/serve'
 import type { Serving } from '../../src/cli/serve'
@@ -32,6 +35,11 @@ const trackMapping = {
   properties: { '@path': '$.properties' },
   timestamp: { '@path': '$.timestamp' }
 }
+
+const personasOf = () => (samples['audience entered'] as { context: { personas: JSONObject } }).context.personas
+
+/** Sync Audience's default mapping. */
+const syncMapping = () => defaultValues(destination.actions.syncAudience.fields)
 
 describe('the playground routes of serve', () => {
   let serving: Serving
@@ -140,6 +148,35 @@ describe('the playground routes of serve', () => {
     expect(answer.json.error.statusCode).toBe(401)
     expect(answer.json.payload.properties).toEqual({ pasted: '<redacted>', encoded: '<redacted>' })
     for (const secret of TYPED_SECRETS) expect(answer.text).not.toContain(secret)
+  })
+
+  it('POST /playground/audience connects an audience as Engage does, and the run then sends straight to its segment', async () => {
+    const connect = (body: unknown) => request('/playground/audience', { method: 'POST', body })
+    const connected = await connect({ audienceName: 'Power users', audienceSettings: {}, settings: {} })
+    expect(connected).toMatchObject({ status: 200, json: { ok: true, target: { kind: 'simulator' } } })
+    const externalId = connected.json.externalId as string
+    expect(
+      connected.json.exchanges.map((exchange: { request: { method: string } }) => exchange.request.method)
+    ).toEqual(['GET', 'POST'])
+    const event = {
+      ...samples['audience entered'],
+      context: { personas: { ...personasOf(), external_audience_id: externalId } }
+    }
+    const answer = await run({
+      kind: 'action',
+      action: 'syncAudience',
+      event,
+      mapping: syncMapping(),
+      settings: { region: 'US' }
+    })
+    expect(answer.json.exchanges.map((exchange: { request: { url: string } }) => exchange.request.url)).toEqual([
+      `https://api.appcues.com/v2/accounts/${DEFAULT_CREDENTIALS.accountId}/segments/${externalId}/add_user_ids`
+    ])
+    expect(answer.json.holdings.users[0].segments).toEqual([`Power users (${externalId})`])
+    const refused = await connect({ audienceName: 'X', settings: { apiKey: TYPED_KEY, apiSecret: TYPED_SECRET } })
+    expect(refused.json).toMatchObject({ ok: false, error: { statusCode: 401 } })
+    for (const secret of TYPED_SECRETS) expect(refused.text).not.toContain(secret)
+    expect((await connect({ audienceName: ' ' })).status).toBe(400)
   })
 
   it('POST /playground/reset empties the simulator', async () => {

@@ -176,6 +176,7 @@ describe('holdings', () => {
     deletions: [{ seq: 11, receivedAt: stamp.receivedAt, region: 'US' as const, users: ['u1', 'anon'] }],
     segmentMessages: [{ ...stamp, message: { anonymousId: 'u1' } }],
     segmentCreations: [],
+    segmentDeletions: [],
     segmentChanges: [],
     dropped: [
       { seq: 1, route: 'userProfile' as const, subject: 'user "u1"', key: 'old', reason: 'earlier' },
@@ -184,7 +185,10 @@ describe('holdings', () => {
     requests: [],
     users: { u1: { plan: 'pro' } },
     groupProfiles: { g1: { attributes: { name: 'G' }, members: ['u1'] } },
-    segments: {},
+    segments: {
+      seg_1: { name: 'Trial', description: '', members: ['u1'] },
+      seg_2: { name: 'Other', description: '', members: [] }
+    },
     counts: {
       profileUpdates: 1,
       users: 1,
@@ -195,9 +199,11 @@ describe('holdings', () => {
       deletions: 1,
       segmentMessages: 1,
       segmentCreations: 0,
+      segmentDeletions: 0,
       segmentChanges: 0,
       dropped: 2,
-      requests: 9
+      requests: 9,
+      requestsByRoute: {}
     }
   } as SimulatorState
 
@@ -211,6 +217,7 @@ describe('holdings', () => {
         eventCount: 5,
         recentEvents: ['E7', 'E6', 'E5', 'E4', 'E3'].map((name) => expect.objectContaining({ name })),
         groups: ['g1'],
+        segments: ['Trial (seg_1)'],
         erasureRequests: 1,
         segmentMessages: 0,
         earlier: { events: 2, profileUpdates: 1, erasureRequests: 0, segmentMessages: 1 }

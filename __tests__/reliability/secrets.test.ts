@@ -4,7 +4,7 @@ import type { AddressInfo } from 'net'
 import path from 'path'
 import fc from 'fast-check'
 import nock from 'nock'
-import { createTestEvent, createTestIntegration } from '@segment/actions-core'
+import { createTestEvent, createTestIntegration, InvalidAudienceMembershipError } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
 import { DESTINATION_DIR, loadDestination } from '../../src/cli/load-destination'
 import { serve } from '../../src/cli/serve'
@@ -499,12 +499,20 @@ describe('no secret in anything the toolchain and the destination produce', () =
       nock.cleanAll()
       for (const method of ['get', 'post', 'put', 'patch'] as const) nock(/.*/).persist()[method](/.*/).reply(200)
       const event = createTestEvent({ properties: eventData })
-      const responses = await createTestIntegration(destination).testAction(action, {
-        event,
-        mapping: event.properties,
-        settings: { ...validSnapshotSettings(settingsData), ...SECRETS },
-        auth: undefined
-      })
+      const responses = await createTestIntegration(destination)
+        .testAction(action, {
+          event,
+          mapping: event.properties,
+          settings: { ...validSnapshotSettings(settingsData), ...SECRETS },
+          auth: undefined
+        })
+        .catch((error: Error) => {
+          // Sync Audience refuses test data that is no audience change; its refusal is what would be committed.
+          if (!(error instanceof InvalidAudienceMembershipError)) throw error
+          recorded[action] = error.message
+          return []
+        })
+      if (responses.length === 0 && recorded[action] !== undefined) continue
       const requests = await Promise.all(
         responses.map(async (response) => ({
           method: response.request.method,

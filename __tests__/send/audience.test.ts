@@ -6,7 +6,7 @@ import { closeSimulators } from '../simulator/helpers'
 import { readJsonLines, removeTempDirs, ROOT, send, tempDir } from './helpers'
 
 const AUDIENCE_EXAMPLE = path.join(ROOT, 'examples', 'audience.jsonl')
-/** The destination's presets take no audience changes: this mapping subscribes Sync Audience to them. */
+/** Only Sync Audience, with its default mapping (without it, the Identify and Track presets take the changes too). */
 const AUDIENCE_MAPPING = path.join(ROOT, 'examples', 'audience-mapping.json')
 
 afterEach(async () => {

@@ -50,6 +50,32 @@ describe('Appcues segments in the simulator', () => {
     expect(sim.state().segments[id].members).toEqual([])
   })
 
+  it('reads and deletes one segment, answers 404 for it once deleted, never reuses its ID, and counts each route', async () => {
+    const sim = await simulator()
+    const segments = `${account(sim)}/segments`
+    const created = (await call(sim, 'POST', segments, { name: 'trial' })).body
+    expect(await call(sim, 'GET', `${segments}/${created.id as string}`)).toMatchObject({ status: 200, body: created })
+    expect((await call(sim, 'DELETE', `${segments}/${created.id as string}`)).status).toBe(204)
+    const gone = await call(sim, 'GET', `${segments}/${created.id as string}`)
+    expect(gone).toMatchObject({
+      status: 404,
+      body: { detail: `No segment "${created.id as string}" in this account` }
+    })
+    expect((await call(sim, 'DELETE', `${segments}/${created.id as string}`)).status).toBe(404)
+    expect(
+      (await call(sim, 'POST', `${segments}/${created.id as string}/add_user_ids`, { user_ids: ['u1'] })).status
+    ).toBe(404)
+    const next = (await call(sim, 'POST', segments, { name: 'trial' })).body
+    expect(next.id).not.toBe(created.id)
+    const state = sim.state()
+    expect(state.segmentDeletions).toMatchObject([{ segmentId: created.id, name: 'trial' }])
+    expect(state.counts).toMatchObject({
+      segmentCreations: 2,
+      segmentDeletions: 1,
+      requestsByRoute: { segments: 2, segment: 4, segmentAddUsers: 1 }
+    })
+  })
+
   it('applies the rate limit and injected faults to the segment routes like the others', async () => {
     const limited = await simulator({ rateLimit: 2 })
     const replies = await Promise.all([1, 2, 3].map(() => call(limited, 'GET', `${account(limited)}/segments`)))

@@ -40,14 +40,19 @@ describe('the pull request stages the drop-in check derives', () => {
       'deleteUser',
       'syncAudience',
       'eraseUsers',
-      'PayloadValidationError'
+      'PayloadValidationError',
+      'audienceFields',
+      'audienceConfig',
+      'Audience'
     ]) {
       expect([word, stage['index.ts'].includes(word)]).toEqual([word, false])
     }
+    expect(stage['index.ts']).toContain('const destination: DestinationDefinition<Settings> = {')
+    expect(stage['presets.ts']).not.toMatch(/syncAudience|specificEvent/)
     expect(stage['constants.ts']).not.toContain('ERASURE_HOST')
     expect(stage['versioning-info.ts']).not.toContain('APPCUES_GDPR_API_VERSION')
     const changed = Object.keys(stage).filter((file) => stage[file] !== final[file])
-    expect(changed.sort()).toEqual(['constants.ts', 'index.ts', 'versioning-info.ts'])
+    expect(changed.sort()).toEqual(['constants.ts', 'index.ts', 'presets.ts', 'versioning-info.ts'])
   })
 
   it('keep deletion and drop audiences at the second stage', () => {
@@ -55,7 +60,8 @@ describe('the pull request stages the drop-in check derives', () => {
     const stage = filesOf(dir)
     expect(stage['index.ts']).toContain('onDelete')
     expect(stage['index.ts']).toContain('legacyApiKey')
-    expect(stage['index.ts']).not.toContain('syncAudience')
+    expect(stage['index.ts']).not.toMatch(/syncAudience|audienceConfig|audienceFields|AudienceSettings/)
+    expect(stage['presets.ts']).not.toMatch(/syncAudience|specificEvent/)
     expect(Object.keys(stage).some((file) => file.startsWith('syncAudience/'))).toBe(false)
   })
 })

@@ -4,12 +4,18 @@ import destination from '../../src/destinations/appcues'
 
 /** The subscriptions Segment creates from our automatic presets. */
 export function presetSubscriptions(): Subscription[] {
-  return (destination.presets ?? []).map((preset) => ({
-    name: preset.name,
-    partnerAction: preset.partnerAction,
-    subscribe: 'subscribe' in preset ? preset.subscribe : '',
-    mapping: preset.mapping as JSONObject
-  }))
+  return (destination.presets ?? []).flatMap((preset) =>
+    preset.type === 'automatic'
+      ? [
+          {
+            name: preset.name,
+            partnerAction: preset.partnerAction,
+            subscribe: preset.subscribe,
+            mapping: preset.mapping as JSONObject
+          }
+        ]
+      : []
+  )
 }
 
 /** The live destination's five presets, all pointing at `send` (the Group preset also maps the group traits). */

@@ -109,6 +109,14 @@ const segments: Handler = (input) => {
   return { status: 201, body: input.store.createSegment({ ...common(input), name, description: description ?? '' }) }
 }
 
+const segment: Handler = (input) => {
+  const segmentId = input.route.segmentId ?? ''
+  const deleting = input.method === 'DELETE'
+  const found = deleting ? input.store.deleteSegment({ ...common(input), segmentId }) : input.store.segmentOf(segmentId)
+  if (!found) return appcuesError(404, `No segment "${segmentId}" in this account.`)
+  return deleting ? { status: 204 } : { status: 200, body: found }
+}
+
 const segmentMembers =
   (change: 'add' | 'remove'): Handler =>
   (input) => {
@@ -128,6 +136,7 @@ export const HANDLERS: Record<RouteName, Handler> = {
   gdprDelete,
   segmentDirect,
   segments,
+  segment,
   segmentAddUsers: segmentMembers('add'),
   segmentRemoveUsers: segmentMembers('remove')
 }

@@ -15,7 +15,8 @@ export type {
   StoredProfile,
   StoredSegmentMessage,
   StoredSegmentChange,
-  StoredSegmentCreation
+  StoredSegmentCreation,
+  StoredSegmentDeletion
 } from './store'
 export { describeHoldings } from './view'
 export { ROUTE_NAMES } from './routes'

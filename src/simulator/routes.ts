@@ -7,6 +7,7 @@ export type RouteName =
   | 'gdprDelete'
   | 'segmentDirect'
   | 'segments'
+  | 'segment'
   | 'segmentAddUsers'
   | 'segmentRemoveUsers'
 
@@ -19,6 +20,7 @@ export const ROUTE_NAMES: RouteName[] = [
   'gdprDelete',
   'segmentDirect',
   'segments',
+  'segment',
   'segmentAddUsers',
   'segmentRemoveUsers'
 ]
@@ -70,6 +72,7 @@ const ROUTES: RouteShape[] = [
   { name: 'segmentDirect', methods: ['POST'], pattern: ['v2', 'accounts', ':accountId', 'segment', 'direct'] },
   // Appcues segments (the audiences flows target), not Segment: reference/appcues-api.md 3.4a.
   { name: 'segments', methods: ['GET', 'POST'], pattern: ['v2', 'accounts', ':accountId', 'segments'] },
+  { name: 'segment', methods: ['GET', 'DELETE'], pattern: ['v2', 'accounts', ':accountId', 'segments', ':segmentId'] },
   {
     name: 'segmentAddUsers',
     methods: ['POST'],

@@ -60,6 +60,11 @@ export interface StoredSegmentCreation extends InAccount {
   description: string
 }
 
+export interface StoredSegmentDeletion extends InAccount {
+  segmentId: string
+  name: string
+}
+
 export interface StoredSegmentChange extends InAccount {
   segmentId: string
   change: 'add' | 'remove'
@@ -95,9 +100,12 @@ export interface SimulatorCounts {
   deletions: number
   segmentMessages: number
   segmentCreations: number
+  segmentDeletions: number
   segmentChanges: number
   dropped: number
   requests: number
+  /** Requests answered, by route (a path that matched no route is not counted here). */
+  requestsByRoute: Partial<Record<RouteName, number>>
 }
 
 /** Everything the simulator received, in order, with nothing de-duplicated, plus the merged profiles. */
@@ -108,8 +116,9 @@ export interface SimulatorState {
   memberships: StoredMembership[]
   deletions: StoredDeletion[]
   segmentMessages: StoredSegmentMessage[]
-  /** Appcues segments created, and users added to or removed from them, in order. */
+  /** Appcues segments created and deleted, and users added to or removed from them, in order. */
   segmentCreations: StoredSegmentCreation[]
+  segmentDeletions: StoredSegmentDeletion[]
   segmentChanges: StoredSegmentChange[]
   dropped: DroppedFinding[]
   requests: RequestRecord[]
@@ -131,6 +140,7 @@ type Collections = Pick<
   | 'deletions'
   | 'segmentMessages'
   | 'segmentCreations'
+  | 'segmentDeletions'
   | 'segmentChanges'
   | 'dropped'
   | 'requests'
@@ -147,6 +157,7 @@ function emptyCollections(): Collections {
     deletions: [],
     segmentMessages: [],
     segmentCreations: [],
+    segmentDeletions: [],
     segmentChanges: [],
     dropped: [],
     requests: []
@@ -162,6 +173,7 @@ function emptyTotals(): Totals {
     deletions: 0,
     segmentMessages: 0,
     segmentCreations: 0,
+    segmentDeletions: 0,
     segmentChanges: 0,
     dropped: 0,
     requests: 0
@@ -176,6 +188,8 @@ export class Store {
   private users = new Map<string, Attributes>()
   private groupProfiles = new Map<string, { attributes: Attributes; members: Set<string> }>()
   private segments = new Map<string, SegmentSummary & { members: Set<string> }>()
+  private segmentsCreated = 0
+  private requestsByRoute = new Map<RouteName, number>()
   private seq = 0
 
   constructor(private readonly maxRecords: number) {}
@@ -246,9 +260,13 @@ export class Store {
     return [...this.segments.values()].map(({ members: _members, ...summary }) => summary)
   }
 
+  segmentOf(segmentId: string): SegmentSummary | undefined {
+    return this.segmentList().find((segment) => segment.id === segmentId)
+  }
+
   /** Creates a segment (Appcues does not say that names are unique, so a second one with a name is a new segment). */
   createSegment(record: Omit<NewRecord<StoredSegmentCreation>, 'segmentId'>): SegmentSummary {
-    const stored = this.stamp({ ...record, segmentId: `seg_${this.segments.size + 1}` })
+    const stored = this.stamp({ ...record, segmentId: `seg_${++this.segmentsCreated}` })
     this.add('segmentCreations', stored)
     const summary = {
       id: stored.segmentId,
@@ -258,6 +276,15 @@ export class Store {
     }
     this.segments.set(summary.id, { ...summary, members: new Set() })
     return summary
+  }
+
+  /** Deletes a segment with its members; answers what it was, or undefined when there is no such segment. */
+  deleteSegment(record: Omit<NewRecord<StoredSegmentDeletion>, 'name'>): SegmentSummary | undefined {
+    const deleted = this.segmentOf(record.segmentId)
+    if (!deleted) return undefined
+    this.segments.delete(record.segmentId)
+    this.add('segmentDeletions', this.stamp({ ...record, name: deleted.name }))
+    return deleted
   }
 
   /** Adds or removes users; answers the segment's member count, or undefined when there is no such segment. */
@@ -280,6 +307,7 @@ export class Store {
 
   addRequest(record: RequestRecord): void {
     this.add('requests', record)
+    if (record.route) this.requestsByRoute.set(record.route, (this.requestsByRoute.get(record.route) ?? 0) + 1)
   }
 
   counts(): SimulatorCounts {
@@ -294,9 +322,11 @@ export class Store {
       deletions: totals.deletions,
       segmentMessages: totals.segmentMessages,
       segmentCreations: totals.segmentCreations,
+      segmentDeletions: totals.segmentDeletions,
       segmentChanges: totals.segmentChanges,
       dropped: totals.dropped,
-      requests: totals.requests
+      requests: totals.requests,
+      requestsByRoute: Object.fromEntries(this.requestsByRoute)
     }
   }
 
@@ -327,6 +357,8 @@ export class Store {
     this.users.clear()
     this.groupProfiles.clear()
     this.segments.clear()
+    this.segmentsCreated = 0
+    this.requestsByRoute.clear()
     this.seq = 0
   }
 }

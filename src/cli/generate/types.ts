@@ -10,7 +10,6 @@ import type { GeneratedFile } from './generated-file'
 export type { GeneratedFile } from './generated-file'
 
 export const BANNER = '// Generated file. DO NOT MODIFY IT BY HAND.'
-export const HOOK_BANNER = '// Generated bundle for the hooks. DO NOT MODIFY IT BY HAND.'
 
 /** The hook names actions-core knows (`hookTypeStrings`); the monorepo's generator rejects any other. */
 export const HOOK_TYPES = ['onMappingSave', 'retlOnMappingSave']
@@ -69,26 +68,22 @@ interface HookLike {
   outputTypes?: Fields
 }
 
-/** The pseudo-fields the monorepo compiles into `HookBundle`: one object per hook with its inputs and outputs. */
-function hookBundleFields(actionKey: string, hooks: Record<string, HookLike | undefined>): Fields {
-  const bundle: Record<string, unknown> = {}
+/**
+ * The hooks' interfaces as the monorepo writes them after the Payload: `<hook>Inputs` and `<hook>Outputs` (named in
+ * PascalCase by the compiler), each with its own banner, for the hooks that declare them.
+ */
+async function hookInterfaces(actionKey: string, hooks: Record<string, HookLike | undefined>): Promise<string> {
+  let content = ''
   for (const [hookName, hook] of Object.entries(hooks)) {
     if (!HOOK_TYPES.includes(hookName)) {
       throw new TypesGenerationError(
         `The action "${actionKey}" has a hook named "${hookName}". Rename it to one of: ${HOOK_TYPES.join(', ')}.`
       )
     }
-    if (!hook?.inputFields && !hook?.outputTypes) continue
-    bundle[hookName] = {
-      type: 'object',
-      required: true,
-      properties: {
-        inputs: { label: `${hookName} hook inputs`, type: 'object', properties: hook.inputFields },
-        outputs: { label: `${hookName} hook outputs`, type: 'object', properties: hook.outputTypes }
-      }
-    }
+    if (hook?.inputFields) content += await renderInterface(hook.inputFields, `${hookName}Inputs`)
+    if (hook?.outputTypes) content += await renderInterface(hook.outputTypes, `${hookName}Outputs`)
   }
-  return bundle as Fields
+  return content
 }
 
 function checkReservedSettingKeys(definition: AnyDestination): void {
@@ -120,7 +115,7 @@ export async function generatedTypeFiles(destinationDir: string, definition: Any
   for (const [key, action] of Object.entries(definition.actions)) {
     let content = await renderInterface(action.fields ?? {}, 'Payload')
     const hooks = (action as { hooks?: Record<string, HookLike | undefined> }).hooks
-    if (hooks) content += await renderInterface(hookBundleFields(key, hooks), 'HookBundle', HOOK_BANNER)
+    if (hooks) content += await hookInterfaces(key, hooks)
     files.push({ path: actionTypesPath(destinationDir, key), content })
   }
   return files

@@ -73,8 +73,13 @@ export async function runAction(definition: AnyDestination, actionKey: string, b
   const mapping = requestMapping(definition, actionKey, body)
   const destination = new Destination(definition)
   const action = destination.actions[actionKey]
+  const first = (Array.isArray(payload) ? (payload as unknown[])[0] : payload) as
+    | { context?: { personas?: { audience_settings?: unknown } } }
+    | undefined
   const common = {
     settings: objectOrEmpty(body, 'settings'),
+    // As Segment's serve: the audience settings Engage sends with the (first) event.
+    audienceSettings: (first?.context?.personas?.audience_settings ?? {}) as JSONObject,
     auth: objectOrEmpty(body, 'auth') as never,
     features: objectOrEmpty(body, 'features') as Record<string, boolean>,
     subscriptionMetadata: body.subscriptionMetadata as never

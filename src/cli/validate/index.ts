@@ -13,6 +13,7 @@ import { sourceRules } from './rules-source'
 import { conventionRules } from './rules-conventions'
 import { contractRules } from './rules-contract'
 import { upstreamRules } from './rules-upstream'
+import { audienceRules } from './rules-audiences'
 import type { Loose } from './shape'
 
 export type { Finding, Severity, Place } from './finding'
@@ -37,7 +38,8 @@ const RULE_SETS: Array<[string, RuleSet]> = [
   ['G/I (sources)', sourceRules],
   ['I (conventions)', conventionRules],
   ['DESIGN.md contract', contractRules],
-  ['DESIGN.md upstream-native', upstreamRules]
+  ['DESIGN.md upstream-native', upstreamRules],
+  ['DESIGN.md audiences', audienceRules]
 ]
 
 /** Runs every check on the destination in `directory`; a rule set that crashes becomes an error, not a crash. */

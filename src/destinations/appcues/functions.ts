@@ -114,6 +114,11 @@ function describeAnswer(error: HTTPError): string {
   return `Appcues answered ${status}${clipped ? `: ${clipped}` : ''}.`
 }
 
+/** What went wrong, in words: for an Appcues error answer, its status and Appcues' own words. */
+export function errorMessageOf(error: unknown): string {
+  return error instanceof HTTPError ? describeAnswer(error) : (error as Error).message
+}
+
 /** For a 401, 403 or 404 from Appcues: what Appcues said and which setting to check. Undefined for other errors. */
 function settingHintOf(error: unknown, hints: SettingHints): string | undefined {
   if (!(error instanceof HTTPError)) return undefined
@@ -191,7 +196,7 @@ export class BatchResults {
       status,
       // Left out for an answer: actions-core infers it from the status.
       errortype: answer ? undefined : errorCodeOf(failure.code),
-      errormessage: error instanceof HTTPError ? describeAnswer(error) : failure.message,
+      errormessage: errorMessageOf(error),
       ...(sent === undefined ? {} : { sent, body: asBody(answer?.data ?? answer?.content) })
     }
     for (const index of indices) this.response.setErrorResponseAtIndex(index, outcome)

@@ -22,3 +22,11 @@ export interface Settings {
    */
   legacyApiKey?: string
 }
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface AudienceSettings {
+  /**
+   * The name of the Appcues segment that this audience fills. Leave it empty to use the name of the audience in Segment. When a segment with this name already exists in Appcues, it is used instead of creating another one.
+   */
+  segmentName?: string
+}

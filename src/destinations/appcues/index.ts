@@ -1,6 +1,6 @@
 import { InvalidAuthenticationError, IntegrationError, PayloadValidationError } from '@segment/actions-core'
-import type { DestinationDefinition } from '@segment/actions-core'
-import type { Settings } from './generated-types'
+import type { AudienceDestinationDefinition } from '@segment/actions-core'
+import type { AudienceSettings, Settings } from './generated-types'
 import { apiUrl, appcuesRequest } from './functions'
 import { presets } from './presets'
 import identifyUser from './identifyUser'
@@ -11,8 +11,9 @@ import deleteUser from './deleteUser'
 import { erasureKeyOf, eraseUsers } from './deleteUser/functions'
 import send from './send'
 import syncAudience from './syncAudience'
+import { createAudienceSegment, getAudienceSegment } from './syncAudience/functions'
 
-const destination: DestinationDefinition<Settings> = {
+const destination: AudienceDestinationDefinition<Settings, AudienceSettings> = {
   name: 'Appcues (Actions)',
   slug: 'actions-appcues',
   mode: 'cloud',
@@ -89,6 +90,19 @@ const destination: DestinationDefinition<Settings> = {
       )
     }
     return eraseUsers(request, erasureKeyOf(settings), [...new Set(ids)])
+  },
+  audienceFields: {
+    segmentName: {
+      label: 'Appcues Segment Name',
+      description:
+        'The name of the Appcues segment that this audience fills. Leave it empty to use the name of the audience in Segment. When a segment with this name already exists in Appcues, it is used instead of creating another one.',
+      type: 'string'
+    }
+  },
+  audienceConfig: {
+    mode: { type: 'synced', full_audience_sync: false },
+    createAudience: createAudienceSegment,
+    getAudience: getAudienceSegment
   },
   presets,
   actions: {

@@ -21,9 +21,14 @@ export interface Subscription {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDefinition = DestinationDefinition<any>
 
-/** The destination's automatic presets, as the subscriptions Segment creates from them. */
+/**
+ * The destination's presets, as the subscriptions Segment creates from them. An automatic preset keeps its query. A
+ * specificEvent preset has none: Segment's Linked Audiences and Journeys pick the events it takes. For each action
+ * such presets point at, one subscription stands in for them with the action's default subscription (which takes
+ * the audience, Linked Audience and Journeys events in a file) and the presets' mapping.
+ */
 export function presetSubscriptions(definition: AnyDefinition): Subscription[] {
-  return (definition.presets ?? []).flatMap((preset) =>
+  const automatic = (definition.presets ?? []).flatMap((preset) =>
     preset.type === 'automatic'
       ? [
           {
@@ -35,6 +40,17 @@ export function presetSubscriptions(definition: AnyDefinition): Subscription[] {
         ]
       : []
   )
+  const emitted = new Map<string, JSONObject>()
+  for (const preset of definition.presets ?? []) {
+    if (preset.type === 'specificEvent' && !emitted.has(preset.partnerAction)) {
+      emitted.set(preset.partnerAction, preset.mapping ?? {})
+    }
+  }
+  const audiences = [...emitted].flatMap(([partnerAction, mapping]) => {
+    const subscribe = definition.actions[partnerAction]?.defaultSubscription
+    return subscribe ? [{ name: `Audience events (${partnerAction})`, subscribe, partnerAction, mapping }] : []
+  })
+  return [...automatic, ...audiences]
 }
 
 function checkEntry(entry: unknown, index: number, definition: AnyDefinition, file: string): Subscription {
@@ -53,8 +69,10 @@ function checkEntry(entry: unknown, index: number, definition: AnyDefinition, fi
   }
   if (mapping !== undefined && !isObject(mapping)) throw new UsageError(`${where}: "mapping" must be an object.`)
   const fields = Object.keys(definition.actions[partnerAction].fields ?? {})
+  // Besides fields, a saved mapping holds its sync mode (__segment_internal_sync_mode) and what its hooks saved.
+  const hooks = Object.keys(definition.actions[partnerAction].hooks ?? {})
   const unknown = Object.keys(mapping ?? {}).filter(
-    (key) => !fields.includes(key) && !key.startsWith('__segment_internal')
+    (key) => !fields.includes(key) && !hooks.includes(key) && !key.startsWith('__segment_internal')
   )
   if (unknown.length > 0) {
     throw new UsageError(

@@ -16,6 +16,8 @@ export interface UserHoldings {
   recentEvents: Array<{ name: string; timestamp: string | number; attributes: Attributes; groupId?: string }>
   /** The groups the user is a member of. */
   groups: string[]
+  /** The Appcues segments the user is in now, as "name (ID)". */
+  segments: string[]
   /** How many erasure requests of this run named this user. */
   erasureRequests: number
   /** How many Segment-shaped messages (the legacy Send action) of this run named this user. */
@@ -104,6 +106,9 @@ function userHoldings(state: SimulatorState, userId: string, mark: RunMark): Use
     groups: Object.entries(state.groupProfiles)
       .filter(([, group]) => group.members.includes(userId))
       .map(([groupId]) => groupId),
+    segments: Object.entries(state.segments)
+      .filter(([, segment]) => segment.members.includes(userId))
+      .map(([segmentId, segment]) => `${segment.name} (${segmentId})`),
     erasureRequests: deletions.now.length,
     segmentMessages: messages.now.length,
     earlier: {

@@ -6,6 +6,7 @@ import { HttpError, readJsonObject, sendJson } from '../http'
 import { Redactor } from '../secrets'
 import type { ServeContext, ServeRoute } from '../server'
 import { parseRunRequest, runPlayground } from './run'
+import { connectAudience, parseAudienceRequest } from './audience'
 import { settingsForRun, settingsView } from './settings'
 import type { SimulatorTarget } from './settings'
 import { playgroundSetup } from './setup'
@@ -142,6 +143,16 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     return { status: 200, body: result }
   })
 
+  const audience = jsonRoute('POST', '/playground/audience', async (request, context, redactor) => {
+    requireJson(request)
+    const body = await readJsonObject(request, limit)
+    const given = typeof body.settings === 'object' && body.settings !== null ? body.settings : {}
+    redactor.addSettings(context.definition, given)
+    redactor.addSettings(context.definition, settingsForRun(body.settings, simulator).settings)
+    const result = await connectAudience(context.definition, parseAudienceRequest(body, context.definition), simulator)
+    return { status: 200, body: result }
+  })
+
   const reset = jsonRoute('POST', '/playground/reset', async (request) => {
     requireJson(request)
     await readJsonObject(request, limit)
@@ -157,5 +168,5 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     return { status: 200, body: { ok: true } }
   })
 
-  return { routes: [...assetRoutes, setup, run, reset] }
+  return { routes: [...assetRoutes, setup, run, audience, reset] }
 }

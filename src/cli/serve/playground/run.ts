@@ -176,10 +176,10 @@ export function namedInMessage(
 }
 
 /**
- * A copy of the definition that records every HTTP call (of the actions and of onDelete) and hands the payload an
- * action's `perform` receives to `onPayload`.
+ * A copy of the definition that records every HTTP call (of the actions, onDelete and the audience functions) and
+ * hands the payload an action's `perform` receives to `onPayload`.
  */
-function instrumented(
+export function instrumented(
   definition: AnyDestination,
   responses: DecoratedResponse[],
   actionKey: string | undefined,

@@ -1,5 +1,6 @@
 import type { InputField } from '@segment/actions-core'
 import type { AnyDestination } from '../../load-destination'
+import { supportsAudiences } from '../audience-routes'
 import { CALL_TYPES, sampleEvents } from './samples'
 import type { SampleName } from './samples'
 import type { PlaygroundSettingView } from './settings'
@@ -49,6 +50,8 @@ export interface ActionView {
 export interface PlaygroundSetup {
   name: string
   actions: ActionView[]
+  /** Present when the destination creates audiences: the audience settings Engage asks for when one is connected. */
+  audience?: { fields: Array<{ key: string; label: string; description: string }> }
   /** Present when the destination handles Segment's privacy deletion requests (onDelete). */
   deletion?: { title: string; description: string }
   settings: PlaygroundSettingView[]
@@ -143,6 +146,15 @@ export function playgroundSetup(
             title: 'Privacy Deletion',
             description:
               'What the destination does when Segment asks it to delete a user (a "delete" call, from a privacy regulation). It has no mapping: Segment passes the User ID and the Anonymous ID of the event.'
+          }
+        }
+      : {}),
+    ...(supportsAudiences(definition)
+      ? {
+          audience: {
+            fields: Object.entries(
+              (definition as { audienceFields?: Record<string, InputField> }).audienceFields ?? {}
+            ).map(([key, field]) => ({ key, label: field.label, description: field.description }))
           }
         }
       : {}),

@@ -84,7 +84,7 @@ describe('Appcues (Actions)', () => {
   })
 
   describe('presets', () => {
-    const presets = destination.presets ?? []
+    const presets = (destination.presets ?? []).filter((preset) => preset.type === 'automatic')
     const subscribed = (name: string, event: Record<string, unknown>) => {
       const preset = presets.find((candidate) => candidate.name === name)
       return preset?.type === 'automatic' && validate(parseFql(preset.subscribe), event)

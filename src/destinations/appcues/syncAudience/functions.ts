@@ -1,60 +1,190 @@
-import { ErrorCodes, IntegrationError, PayloadValidationError, RetryableError } from '@segment/actions-core'
-import type { RequestClient } from '@segment/actions-core'
-import type { Settings } from '../generated-types'
-import type { Payload } from './generated-types'
-import type { AppcuesSegment, AudienceChange, SegmentChanges, SegmentTarget } from './types'
-import { apiUrl, appcuesRequest, encodeId, KEY_PAIR_HINTS, requireId } from '../functions'
+import { ErrorCodes, IntegrationError } from '@segment/actions-core'
+import type { RequestClient, StatsContext } from '@segment/actions-core'
+import type { CreateAudienceInput, GetAudienceInput } from '@segment/actions-core/destination-kit'
+import type { AudienceSettings, Settings } from '../generated-types'
+import type { SettingHints } from '../types'
+import type { AppcuesSegment, SegmentTarget } from './types'
+import { apiUrl, appcuesRequest, encodeId, KEY_PAIR_HINTS } from '../functions'
 
 /**
  * Appcues publishes no limit for the ids of one add or remove call; a larger list is split into requests of at most
- * this many ids and bytes. The count is at least the largest batch, so that one audience of a batch takes one add
- * and one remove request.
+ * this many ids and bytes. The count is the largest batch, so that one segment of a batch takes one add and one
+ * remove request.
  */
 const MAX_USER_IDS_PER_REQUEST = 1000
 const MAX_ID_LIST_BODY_BYTES = 1024 * 1024
 
+/** Counts one occurrence of `name` when Segment passes a stats client. */
+function countStat(statsContext: StatsContext | undefined, name: string, tags: string[] = []): void {
+  statsContext?.statsClient?.incr(`actions_appcues.${name}`, 1, [...(statsContext.tags ?? []), ...tags])
+}
+
+/** The HTTP status of a failed request: Appcues' answer, or the one its error class carries. */
+function statusOf(error: unknown): number | undefined {
+  const failure = error as { status?: number; response?: { status?: number } }
+  return failure.response?.status ?? failure.status
+}
+
+const segmentsUrl = (settings: Settings, segmentId?: string) =>
+  apiUrl(settings, segmentId === undefined ? '/segments' : `/segments/${encodeId(segmentId, 'Appcues Segment ID')}`)
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+function segmentOf(value: unknown): AppcuesSegment | undefined {
+  if (!isRecord(value)) return undefined
+  const { id, name } = value
+  const usableId = (typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id))
+  return usableId ? { id: String(id), name: typeof name === 'string' ? name : '' } : undefined
+}
+
+/** A segment in an answer: the segment itself, or an object that wraps it (such as `{"data": {...}}`). */
+function segmentInAnswer(body: unknown): AppcuesSegment | undefined {
+  return segmentOf(body) ?? (isRecord(body) ? Object.values(body).map(segmentOf).find(Boolean) : undefined)
+}
+
 /**
- * Reads one event's change. The membership is the In Audience field when it is mapped, otherwise the one
- * actions-core read from the Engage event (`resolvedMembership`); an event with neither is not an audience change.
+ * Reads the answer of `GET …/segments`: a bare array, or an object that wraps one array (such as `{"data": [...]}`),
+ * as Appcues' own command-line client reads it. An empty answer means no segments; anything else is undefined.
  */
-export function readChange(payload: Payload, resolvedMembership: boolean | undefined): AudienceChange {
-  const userId = requireId(payload.userId, 'User ID')
-  const audienceKey = payload.audience.trim()
-  if (!audienceKey) {
-    throw new PayloadValidationError(
-      'The Audience Key is empty. Map it to the Engage audience key (by default context.personas.computation_key).'
-    )
-  }
-  const membership = typeof payload.membership === 'boolean' ? payload.membership : resolvedMembership
-  if (membership === undefined) {
-    throw new PayloadValidationError(
-      `This event is not an Engage audience change, so there is nothing to sync: it has no true or false membership for the audience "${audienceKey}". ` +
-        `Engage sends "Audience Entered" and "Audience Exited" track calls (membership in the property "${audienceKey}") and identify calls (membership in the trait "${audienceKey}"), with context.personas.computation_class "audience". ` +
-        'Connect this action to an Engage audience, or map the In Audience field.'
-    )
-  }
-  const segmentId = payload.segmentId?.trim()
-  const target: SegmentTarget = segmentId
-    ? { segmentId }
-    : { segmentName: payload.segmentName?.trim() || audienceKey, audienceKey }
-  return { userId, membership, target }
+function segmentsInAnswer(body: unknown): AppcuesSegment[] | undefined {
+  if (body === undefined || body === null || body === '') return []
+  const list = Array.isArray(body) ? body : isRecord(body) ? Object.values(body).find(Array.isArray) : undefined
+  return list?.map(segmentOf).filter((segment): segment is AppcuesSegment => segment !== undefined)
 }
 
-const targetKey = (target: SegmentTarget) =>
-  'segmentId' in target ? `id:${target.segmentId}` : `name:${target.segmentName}`
-
-/** Groups a batch's changes by segment; a user repeated for one segment keeps the membership of their last event. */
-export function groupBySegment(changes: Array<[number, AudienceChange]>): SegmentChanges[] {
-  const groups = new Map<string, SegmentChanges>()
-  for (const [index, change] of changes) {
-    const key = targetKey(change.target)
-    const group: SegmentChanges = groups.get(key) ?? { target: change.target, users: new Map() }
-    const earlier = group.users.get(change.userId)
-    group.users.set(change.userId, { membership: change.membership, indices: [...(earlier?.indices ?? []), index] })
-    groups.set(key, group)
+/** The account's segments. */
+export async function listSegments(request: RequestClient, settings: Settings): Promise<AppcuesSegment[]> {
+  const answer = await appcuesRequest(request, segmentsUrl(settings), { method: 'GET' })
+  const segments = segmentsInAnswer(answer.data ?? answer.content)
+  if (!segments) {
+    throw new IntegrationError(
+      'Appcues answered the list of segments in a shape this destination does not read (neither a list nor an object holding one), so no segment could be found by name. Connect the audience to Appcues from Engage, or pick the segment when you save a Reverse ETL mapping, and report the answer to the destination maintainers.',
+      ErrorCodes.UNKNOWN_ERROR,
+      // Not retried: the same answer would come again.
+      400
+    )
   }
-  return [...groups.values()]
+  return segments
 }
+
+/** What to do when Appcues answers 404 for a segment that this destination was given by its ID. */
+function missingSegmentHint(segmentId: string, source: 'audience' | 'mapping'): string {
+  const fix =
+    source === 'audience'
+      ? 'Remove the audience from Appcues (Actions) in Engage and connect it again: Segment then creates a new segment.'
+      : 'Edit the Reverse ETL mapping and save it again to pick or create a segment.'
+  return `Appcues has no segment "${segmentId}" in this account: it was deleted in Appcues, or the Account ID or Region setting names another account. ${fix}`
+}
+
+/** One segment by its ID. */
+export async function getSegment(
+  request: RequestClient,
+  settings: Settings,
+  segmentId: string,
+  source: 'audience' | 'mapping'
+): Promise<AppcuesSegment> {
+  const hints = { ...KEY_PAIR_HINTS, 404: missingSegmentHint(segmentId, source) }
+  const answer = await appcuesRequest(request, segmentsUrl(settings, segmentId), { method: 'GET' }, hints)
+  return segmentInAnswer(answer.data ?? answer.content) ?? { id: segmentId, name: '' }
+}
+
+/**
+ * Segments this process created, by account and name. A lookup whose list was asked for before one of them was
+ * created (or while it is being created) uses it instead of creating a second segment of the same name.
+ */
+const creations = new Map<string, { id: Promise<string>; settledAt?: number }>()
+let creationCount = 0
+const REMEMBERED_CREATIONS = 1000
+
+function remember(key: string, id: Promise<string>): void {
+  const entry: { id: Promise<string>; settledAt?: number } = { id }
+  creations.set(key, entry)
+  id.then(
+    () => {
+      entry.settledAt = ++creationCount
+      for (const oldest of creations.keys()) {
+        if (creations.size <= REMEMBERED_CREATIONS) break
+        creations.delete(oldest)
+      }
+    },
+    () => {
+      if (creations.get(key) === entry) creations.delete(key)
+    }
+  )
+}
+
+/**
+ * Finds Appcues segments by name for one call (one event, one batch, one audience or mapping being connected): the
+ * account's segments are listed at most once, and a missing segment is created at most once, however many events or
+ * concurrent calls of this process name it.
+ */
+export class SegmentDirectory {
+  private listing?: Promise<{ segments: AppcuesSegment[]; listedAfter: number }>
+
+  constructor(
+    private readonly request: RequestClient,
+    private readonly settings: Settings,
+    private readonly statsContext?: StatsContext
+  ) {}
+
+  /** The segments of the account, listed on first use. */
+  async segments(): Promise<AppcuesSegment[]> {
+    return (await this.list()).segments
+  }
+
+  private list() {
+    if (!this.listing) {
+      const listedAfter = creationCount
+      this.listing = listSegments(this.request, this.settings).then((segments) => ({ segments, listedAfter }))
+    }
+    return this.listing
+  }
+
+  private key(name: string): string {
+    return `${segmentsUrl(this.settings)} ${name}`
+  }
+
+  /** The ID of the segment named `name`, or undefined when there is none. */
+  async find(name: string): Promise<string | undefined> {
+    const { segments, listedAfter } = await this.list()
+    const existing = segments.find((segment) => segment.name === name)
+    countStat(this.statsContext, 'segment_looked_up', [`found:${existing !== undefined}`])
+    if (existing) return existing.id
+    const known = creations.get(this.key(name))
+    return known && (known.settledAt === undefined || known.settledAt > listedAfter) ? known.id : undefined
+  }
+
+  /** The ID of the segment named `name`, created (with `description`) when there is none. */
+  async findOrCreate(name: string, description: string): Promise<string> {
+    const found = await this.find(name)
+    if (found !== undefined) return found
+    const id = this.create(name, description)
+    remember(this.key(name), id)
+    return id
+  }
+
+  private async create(name: string, description: string): Promise<string> {
+    const url = segmentsUrl(this.settings)
+    const answer = await appcuesRequest(this.request, url, { method: 'POST', json: { name, description } })
+    countStat(this.statsContext, 'segment_created')
+    const created = segmentInAnswer(answer.data ?? answer.content)
+    if (created) return created.id
+    // Appcues has not confirmed the answer's shape: the list finds the new segment too.
+    const listed = (await listSegments(this.request, this.settings)).find((segment) => segment.name === name)
+    if (listed) return listed.id
+    throw new IntegrationError(
+      `Appcues accepted the new segment "${name}" but did not return its ID, and the segment is not in the segment list yet.`,
+      ErrorCodes.CREATE_AUDIENCE_FAILED,
+      503
+    )
+  }
+}
+
+/** The description of a segment this destination creates. */
+export const segmentDescription = (source: string) =>
+  `Synced from Segment: the users in ${source}. Segment adds and removes them as they enter and leave it.`
 
 /** Splits user ids, in order, into chunks that each fit one `{"user_ids": [...]}` request. */
 export function userIdChunks(userIds: string[]): string[][] {
@@ -78,132 +208,64 @@ export function userIdChunks(userIds: string[]): string[][] {
 }
 
 /** Adds (`membership` true) or removes (false) users of one Appcues segment in one request. */
-export function changeMembers(
+export async function changeMembers(
   request: RequestClient,
   settings: Settings,
   target: SegmentTarget,
   segmentId: string,
   membership: boolean,
-  userIds: string[]
+  userIds: string[],
+  statsContext?: StatsContext
 ) {
-  const path = `/segments/${encodeId(segmentId, 'Appcues Segment ID')}/${membership ? 'add' : 'remove'}_user_ids`
-  const hints =
-    'segmentId' in target
-      ? {
-          ...KEY_PAIR_HINTS,
-          404: `If the segment picked in Existing Appcues Segment ("${segmentId}") was deleted in Appcues, pick another one or clear the field to sync by name.`
-        }
-      : KEY_PAIR_HINTS
-  return appcuesRequest(request, apiUrl(settings, path), { method: 'POST', json: { user_ids: userIds } }, hints)
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
-
-function segmentOf(value: unknown): AppcuesSegment | undefined {
-  if (!isRecord(value)) return undefined
-  const { id, name } = value
-  const usableId = (typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id))
-  return usableId ? { id: String(id), name: typeof name === 'string' ? name : '' } : undefined
-}
-
-/**
- * Reads the answer of `GET …/segments`: a bare array, or an object that wraps one array (such as `{"data": [...]}`),
- * as Appcues' own command-line client reads it. An empty answer means no segments; anything else is undefined.
- */
-function segmentsFromListAnswer(body: unknown): AppcuesSegment[] | undefined {
-  if (body === undefined || body === null || body === '') return []
-  const list = Array.isArray(body) ? body : isRecord(body) ? Object.values(body).find(Array.isArray) : undefined
-  if (!list) return undefined
-  return list.map(segmentOf).filter((segment): segment is AppcuesSegment => segment !== undefined)
-}
-
-/** The ID in the answer of `POST …/segments`: the created segment, bare or wrapped in an object. */
-function segmentIdFromCreateAnswer(body: unknown): string | undefined {
-  const direct = segmentOf(body)
-  if (direct) return direct.id
-  if (!isRecord(body)) return undefined
-  for (const value of Object.values(body)) {
-    const wrapped = segmentOf(value)
-    if (wrapped) return wrapped.id
-  }
-  return undefined
-}
-
-/**
- * Finds Appcues segments by name for one action call (one event or one batch): the account's segments are listed at
- * most once, and a missing segment is created at most once, however many events name it.
- */
-export class SegmentDirectory {
-  private listing?: Promise<AppcuesSegment[]>
-  private readonly created = new Map<string, Promise<string>>()
-
-  /**
-   * With `recheckAfterCreate`, a created segment is looked up again in the list. Events delivered one at a time run
-   * in parallel and may each create a segment with the same name; all of them then use the first one listed, so that
-   * the audience's users end up in one segment. A batch creates each segment once and skips the extra request.
-   */
-  constructor(
-    private readonly request: RequestClient,
-    private readonly settings: Settings,
-    private readonly recheckAfterCreate = false
-  ) {}
-
-  /** The segments of the account, listed on first use. */
-  segments(): Promise<AppcuesSegment[]> {
-    this.listing ??= this.list()
-    return this.listing
-  }
-
-  /**
-   * The ID of the target segment. A segment found by name that does not exist yet is created when `create` is set;
-   * otherwise the answer is undefined (nobody can be removed from a segment that does not exist).
-   */
-  async idFor(target: SegmentTarget, create: boolean): Promise<string | undefined> {
-    if ('segmentId' in target) return target.segmentId
-    const existing = (await this.segments()).find((segment) => segment.name === target.segmentName)
-    if (existing) return existing.id
-    if (!create) return undefined
-    let creation = this.created.get(target.segmentName)
-    if (!creation) {
-      creation = this.create(target.segmentName, target.audienceKey)
-      this.created.set(target.segmentName, creation)
-    }
-    return creation
-  }
-
-  private async list(): Promise<AppcuesSegment[]> {
-    const answer = await appcuesRequest(this.request, apiUrl(this.settings, '/segments'), { method: 'GET' })
-    const segments = segmentsFromListAnswer(answer.data ?? answer.content)
-    if (!segments) {
-      throw new IntegrationError(
-        'Appcues answered the list of segments in a shape this destination does not read (neither a list nor an object holding one), so no segment could be found by name. Pick the segment in the Existing Appcues Segment field instead, and report the answer to the destination maintainers.',
-        ErrorCodes.UNKNOWN_ERROR,
-        // Not retried: the same answer would come again.
-        400
-      )
-    }
-    return segments
-  }
-
-  private async create(name: string, audienceKey: string): Promise<string> {
-    const answer = await appcuesRequest(this.request, apiUrl(this.settings, '/segments'), {
-      method: 'POST',
-      json: {
-        name,
-        description: `Synced from Segment: the users in the Engage audience "${audienceKey}". Segment adds and removes them as they enter and leave the audience.`
-      }
-    })
-    const answered = segmentIdFromCreateAnswer(answer.data ?? answer.content)
-    if (answered && !this.recheckAfterCreate) return answered
-    // The list also finds the ID when the answer had none (Appcues has not confirmed the answer's shape).
-    const first = (await this.list()).find((segment) => segment.name === name)
-    const id = first?.id ?? answered
-    if (id) return id
-    throw new RetryableError(
-      `Appcues accepted the new segment "${name}" but did not return its ID, and the segment is not in the segment list yet; the events will be retried.`,
-      503
+  const change = membership ? 'add' : 'remove'
+  const hints: SettingHints =
+    'source' in target ? { ...KEY_PAIR_HINTS, 404: missingSegmentHint(segmentId, target.source) } : KEY_PAIR_HINTS
+  try {
+    return await appcuesRequest(
+      request,
+      `${segmentsUrl(settings, segmentId)}/${change}_user_ids`,
+      { method: 'POST', json: { user_ids: userIds } },
+      hints
     )
+  } catch (error) {
+    countStat(statsContext, 'membership_request_failed', [`change:${change}`, `status:${statusOf(error) ?? 'none'}`])
+    throw error
+  }
+}
+
+/**
+ * Engage calls this when an audience is connected to Appcues: the segment named in the audience settings (by
+ * default the audience's own name) is reused when one exists, and created otherwise.
+ */
+export async function createAudienceSegment(
+  request: RequestClient,
+  input: CreateAudienceInput<Settings, AudienceSettings>
+): Promise<{ externalId: string }> {
+  const name = input.audienceSettings?.segmentName?.trim() || input.audienceName?.trim()
+  if (!name) {
+    throw new IntegrationError(
+      'The audience has no name, so no Appcues segment can be named after it. Enter an Appcues Segment Name in the audience settings.',
+      ErrorCodes.CREATE_AUDIENCE_FAILED,
+      400
+    )
+  }
+  const directory = new SegmentDirectory(request, input.settings, input.statsContext)
+  const source = `the Segment audience "${input.audienceName?.trim() || name}"`
+  return { externalId: await directory.findOrCreate(name, segmentDescription(source)) }
+}
+
+/** Engage calls this to check that the audience's segment still exists. */
+export async function getAudienceSegment(
+  request: RequestClient,
+  input: GetAudienceInput<Settings, AudienceSettings>
+): Promise<{ externalId: string }> {
+  try {
+    await getSegment(request, input.settings, input.externalId, 'audience')
+    countStat(input.statsContext, 'segment_looked_up', ['found:true'])
+    return { externalId: input.externalId }
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error
+    countStat(input.statsContext, 'segment_looked_up', ['found:false'])
+    throw new IntegrationError((error as Error).message, ErrorCodes.GET_AUDIENCE_FAILED, 404)
   }
 }

@@ -6,27 +6,51 @@ export interface Payload {
    */
   userId: string
   /**
-   * The key of the Engage audience, such as trial_users_who_invited. Engage puts the user’s membership in the event property (track calls) or trait (identify calls) of this name. By default it is the audience key Engage sends with the event.
+   * The ID of the Appcues segment that Segment created, or reused, when the audience was connected to Appcues. Segment sends it with every audience event; keep the default mapping.
    */
-  audience: string
+  external_audience_id?: string
   /**
-   * Whether the user is now in the audience: true adds the user to the Appcues segment, false removes them. Leave this empty (the default) to read it from the Engage event, which is the right choice for an Engage audience.
-   */
-  membership?: boolean
-  /**
-   * The name of the Appcues segment that mirrors the audience. The segment with this name is used, and it is created when no segment has this name. By default it is the audience key.
+   * Used only for events that come without an Appcues segment ID, such as events from files or from sources outside Engage: the segment with this name receives the changes, and it is created when no segment has this name. By default it is the audience key.
    */
   segmentName?: string
   /**
-   * Pick an existing Appcues segment to sync the audience into. When one is picked, the Appcues Segment Name is not used and no segment is created. Empty by default.
-   */
-  segmentId?: string
-  /**
-   * When on, Segment sends audience changes to this action in batches, and all the users who entered or left one audience in a batch are added or removed in one request each. The default is on.
+   * When on, Segment sends membership changes to this action in batches, and all the users who entered or left one segment in a batch are added or removed in one request each. The default is on.
    */
   enable_batching?: boolean
   /**
-   * The largest number of audience changes in one batch. The default and the maximum are 1000.
+   * The largest number of membership changes in one batch. The default and the maximum are 1000.
    */
   batch_size?: number
+  /**
+   * The fields Segment groups changes by when it batches them, so that each batch holds the changes of one Appcues segment.
+   */
+  batch_keys?: string[]
+}
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface RetlOnMappingSaveInputs {
+  /**
+   * Create a new segment to fill it from the model, or use an existing segment. When a segment with the name you enter already exists, it is used instead of creating another one. The default is to create one.
+   */
+  operation?: string
+  /**
+   * The name of the Appcues segment to create, as Appcues Studio will show it.
+   */
+  segmentName?: string
+  /**
+   * The Appcues segment to fill from the model. The list shows the segments of your Appcues account.
+   */
+  existingSegmentId?: string
+}
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface RetlOnMappingSaveOutputs {
+  /**
+   * The ID of the Appcues segment this mapping adds users to and removes them from.
+   */
+  segmentId: string
+  /**
+   * The name of that segment in Appcues.
+   */
+  segmentName: string
 }

@@ -1,18 +1,24 @@
-import { ErrorCodes, getErrorCodeFromHttpStatus, HTTPError } from '@segment/actions-core'
-import type { ActionDefinition, DynamicFieldResponse, RequestClient } from '@segment/actions-core'
-import type { Settings } from '../generated-types'
-import type { Payload } from './generated-types'
-import type { SegmentChanges, SegmentTarget } from './types'
+import type { ActionDefinition, RequestClient, StatsContext } from '@segment/actions-core'
+import type { AudienceSettings, Settings } from '../generated-types'
+import type { Payload, RetlOnMappingSaveInputs, RetlOnMappingSaveOutputs } from './generated-types'
+import type { SegmentChanges, SegmentTarget, SyncInput } from './types'
 import { batchSizeField, enableBatchingField, MAX_BATCH_SIZE, userIdField } from '../fields'
 import { BATCH_CONCURRENCY } from '../constants'
 import { BatchResults, forEachLimited, prepareEach } from '../functions'
-import { changeMembers, groupBySegment, readChange, SegmentDirectory, userIdChunks } from './functions'
+import { changeMembers, SegmentDirectory, segmentDescription, userIdChunks } from './functions'
+import { DEFAULT_SYNC_MODE, groupBySegment, membershipsOf, readChange, savedSegmentOf } from './membership'
+import { retlOnMappingSave } from './hook'
 
-/** Only a segment looked up by name can be missing (a picked one always has its ID): leavers need no request. */
-const nothingToRemove = (target: SegmentTarget) =>
-  `The Appcues segment "${
-    'segmentName' in target ? target.segmentName : target.segmentId
-  }" does not exist, so nobody is in it and there is nobody to remove.`
+/** Only a segment looked up by name can be missing: nobody is in it, so leavers need no request. */
+const nothingToRemove = (name: string) =>
+  `The Appcues segment "${name}" does not exist, so nobody is in it and there is nobody to remove.`
+
+/** The segment's ID: given, or found by name (and created when users enter it). */
+function segmentIdOf(directory: SegmentDirectory, target: SegmentTarget, entering: boolean) {
+  if ('segmentId' in target) return Promise.resolve(target.segmentId)
+  if (!entering) return directory.find(target.segmentName)
+  return directory.findOrCreate(target.segmentName, segmentDescription(`the Segment audience "${target.segmentName}"`))
+}
 
 /** Sends one segment's changes of a batch: one add and one remove request (more only past the per-request limit). */
 async function syncSegment(
@@ -20,12 +26,14 @@ async function syncSegment(
   settings: Settings,
   directory: SegmentDirectory,
   results: BatchResults,
-  { target, users }: SegmentChanges
+  { target, users }: SegmentChanges,
+  statsContext: StatsContext | undefined
 ): Promise<void> {
   const all = [...users.values()]
   let segmentId: string | undefined
   try {
-    segmentId = await directory.idFor(
+    segmentId = await segmentIdOf(
+      directory,
       target,
       all.some((user) => user.membership)
     )
@@ -38,105 +46,126 @@ async function syncSegment(
   }
   for (const membership of [true, false]) {
     const userIds = [...users].filter(([, user]) => user.membership === membership).map(([userId]) => userId)
+    const indicesOf = (ids: string[]) => ids.flatMap((userId) => users.get(userId)?.indices ?? [])
     if (userIds.length === 0) continue
     if (segmentId === undefined) {
-      for (const index of userIds.flatMap((userId) => users.get(userId)?.indices ?? [])) {
-        results.response.setSuccessResponseAtIndex(index, { status: 200, sent: '', body: nothingToRemove(target) })
-      }
+      const body = nothingToRemove('segmentName' in target ? target.segmentName : '')
+      for (const index of indicesOf(userIds))
+        results.response.setSuccessResponseAtIndex(index, { status: 200, sent: '', body })
       continue
     }
     const id = segmentId
     for (const chunk of userIdChunks(userIds)) {
-      const indices = chunk.flatMap((userId) => users.get(userId)?.indices ?? [])
-      await results.settle(indices, { user_ids: chunk }, () =>
-        changeMembers(request, settings, target, id, membership, chunk)
+      await results.settle(indicesOf(chunk), { user_ids: chunk }, () =>
+        changeMembers(request, settings, target, id, membership, chunk, statsContext)
       )
     }
   }
 }
 
-const action: ActionDefinition<Settings, Payload> = {
-  title: 'Sync Audience to Appcues Segment',
-  description:
-    'Keep an Appcues segment in step with a Segment Engage audience: users who enter the audience are added to the segment and users who leave it are removed, so that Appcues flows can target the audience. The segment is created when it does not exist yet.',
-  defaultSubscription:
-    'context.personas.computation_class = "audience" and (type = "identify" or event = "Audience Entered" or event = "Audience Exited")',
-  fields: {
-    userId: userIdField,
-    audience: {
-      label: 'Audience Key',
-      description:
-        'The key of the Engage audience, such as trial_users_who_invited. Engage puts the user’s membership in the event property (track calls) or trait (identify calls) of this name. By default it is the audience key Engage sends with the event.',
-      type: 'string',
-      required: true,
-      default: { '@path': '$.context.personas.computation_key' }
-    },
-    membership: {
-      label: 'In Audience',
-      description:
-        'Whether the user is now in the audience: true adds the user to the Appcues segment, false removes them. Leave this empty (the default) to read it from the Engage event, which is the right choice for an Engage audience.',
-      type: 'boolean'
-    },
-    segmentName: {
-      label: 'Appcues Segment Name',
-      description:
-        'The name of the Appcues segment that mirrors the audience. The segment with this name is used, and it is created when no segment has this name. By default it is the audience key.',
-      type: 'string',
-      default: { '@path': '$.context.personas.computation_key' }
-    },
-    segmentId: {
-      label: 'Existing Appcues Segment',
-      description:
-        'Pick an existing Appcues segment to sync the audience into. When one is picked, the Appcues Segment Name is not used and no segment is created. Empty by default.',
-      type: 'string',
-      dynamic: true
-    },
-    enable_batching: {
-      ...enableBatchingField,
-      description:
-        'When on, Segment sends audience changes to this action in batches, and all the users who entered or left one audience in a batch are added or removed in one request each. The default is on.'
-    },
-    batch_size: {
-      ...batchSizeField,
-      description: `The largest number of audience changes in one batch. The default and the maximum are ${MAX_BATCH_SIZE}.`,
-      default: MAX_BATCH_SIZE
-    }
-  },
-  dynamicFields: {
-    segmentId: async (request, { settings }): Promise<DynamicFieldResponse> => {
-      try {
-        const segments = await new SegmentDirectory(request, settings).segments()
-        return { choices: segments.map((segment) => ({ label: segment.name || segment.id, value: segment.id })) }
-      } catch (error) {
-        const code =
-          error instanceof HTTPError
-            ? getErrorCodeFromHttpStatus(error.response.status)
-            : (error as { code?: string }).code ?? ErrorCodes.UNKNOWN_ERROR
-        return { choices: [], error: { message: (error as Error).message, code } }
+const action: ActionDefinition<Settings, Payload, AudienceSettings, RetlOnMappingSaveInputs, RetlOnMappingSaveOutputs> =
+  {
+    title: 'Sync Audience to Appcues Segment',
+    description:
+      'Keep an Appcues segment in step with a Segment audience, a Linked Audience, a Journeys step or a Reverse ETL model: users who enter are added to the segment and users who leave are removed, so that Appcues flows can target them. Engage creates the segment when you connect an audience to Appcues.',
+    defaultSubscription:
+      '(type = "identify" or type = "track") and userId != null and (context.personas.computation_class = "audience" or context.personas.computation_class = "journey_step")',
+    fields: {
+      userId: userIdField,
+      external_audience_id: {
+        label: 'Appcues Segment ID',
+        description:
+          'The ID of the Appcues segment that Segment created, or reused, when the audience was connected to Appcues. Segment sends it with every audience event; keep the default mapping.',
+        type: 'string',
+        unsafe_hidden: true,
+        default: { '@path': '$.context.personas.external_audience_id' }
+      },
+      segmentName: {
+        label: 'Appcues Segment Name',
+        description:
+          'Used only for events that come without an Appcues segment ID, such as events from files or from sources outside Engage: the segment with this name receives the changes, and it is created when no segment has this name. By default it is the audience key.',
+        type: 'string',
+        default: { '@path': '$.context.personas.computation_key' }
+      },
+      enable_batching: {
+        ...enableBatchingField,
+        description:
+          'When on, Segment sends membership changes to this action in batches, and all the users who entered or left one segment in a batch are added or removed in one request each. The default is on.'
+      },
+      batch_size: {
+        ...batchSizeField,
+        description: `The largest number of membership changes in one batch. The default and the maximum are ${MAX_BATCH_SIZE}.`,
+        default: MAX_BATCH_SIZE
+      },
+      batch_keys: {
+        label: 'Batch Keys',
+        description:
+          'The fields Segment groups changes by when it batches them, so that each batch holds the changes of one Appcues segment.',
+        type: 'string',
+        multiple: true,
+        unsafe_hidden: true,
+        required: false,
+        default: ['external_audience_id', 'segmentName']
       }
+    },
+    syncMode: {
+      label: 'Sync Mode',
+      description:
+        'How the rows of a Reverse ETL model change the Appcues segment. Audiences, Linked Audiences and Journeys steps say themselves whether a user entered or left. The default is Mirror.',
+      default: DEFAULT_SYNC_MODE,
+      choices: [
+        { label: 'Mirror: add new and updated rows, remove deleted rows', value: 'mirror' },
+        { label: 'Add: add new rows to the segment', value: 'add' },
+        { label: 'Remove: remove deleted rows from the segment', value: 'delete' }
+      ]
+    },
+    hooks: { retlOnMappingSave },
+    perform: async (request, data) => {
+      const { payload, settings, statsContext } = data
+      const [membership] = membershipsOf(
+        1,
+        data.audienceMembership,
+        data.syncMode,
+        (data as SyncInput<Settings, Payload>).rawData
+      )
+      const change = readChange(payload, membership, savedSegmentOf(data.hookOutputs))
+      const directory = new SegmentDirectory(request, settings, statsContext)
+      const segmentId = await segmentIdOf(directory, change.target, change.membership)
+      if (segmentId === undefined) {
+        return { message: nothingToRemove('segmentName' in change.target ? change.target.segmentName : '') }
+      }
+      return changeMembers(
+        request,
+        settings,
+        change.target,
+        segmentId,
+        change.membership,
+        [change.userId],
+        statsContext
+      )
+    },
+    // Appcues adds and removes lists of users: each segment of a batch takes one add and one remove request.
+    performBatch: async (request, data) => {
+      const { payload: payloads, settings, statsContext } = data
+      const results = new BatchResults()
+      const memberships = membershipsOf(
+        payloads.length,
+        data.audienceMembership ?? [],
+        data.syncMode,
+        (data as SyncInput<Settings, Payload[]>).rawData
+      )
+      const saved = savedSegmentOf(data.hookOutputs)
+      const changes = prepareEach(
+        payloads.map((payload, index) => ({ payload, membership: memberships[index] })),
+        results,
+        ({ payload, membership }) => readChange(payload, membership, saved)
+      )
+      const directory = new SegmentDirectory(request, settings, statsContext)
+      await forEachLimited(groupBySegment(changes), BATCH_CONCURRENCY, (segment) =>
+        syncSegment(request, settings, directory, results, segment, statsContext)
+      )
+      return results.response
     }
-  },
-  perform: async (request, { payload, settings, audienceMembership }) => {
-    const change = readChange(payload, audienceMembership)
-    const segmentId = await new SegmentDirectory(request, settings, true).idFor(change.target, change.membership)
-    if (segmentId === undefined) return { message: nothingToRemove(change.target) }
-    return changeMembers(request, settings, change.target, segmentId, change.membership, [change.userId])
-  },
-  // Appcues adds and removes lists of users: each audience of a batch takes one add and one remove request.
-  performBatch: async (request, { payload: payloads, settings, audienceMembership }) => {
-    const results = new BatchResults()
-    const memberships = Array.isArray(audienceMembership) ? audienceMembership : []
-    const changes = prepareEach(
-      payloads.map((payload, index) => ({ payload, resolved: memberships[index] })),
-      results,
-      ({ payload, resolved }) => readChange(payload, resolved)
-    )
-    const directory = new SegmentDirectory(request, settings)
-    await forEachLimited(groupBySegment(changes), BATCH_CONCURRENCY, (segment) =>
-      syncSegment(request, settings, directory, results, segment)
-    )
-    return results.response
   }
-}
 
 export default action

@@ -1,7 +1,12 @@
-/** Which Appcues segment an audience change goes to: one picked by ID, or one found (or created) by name. */
-export type SegmentTarget = { segmentId: string } | { segmentName: string; audienceKey: string }
+import type { ExecuteInput } from '@segment/actions-core'
 
-/** One audience membership change: a user entered (true) or left (false) the audience that a segment mirrors. */
+/**
+ * Which Appcues segment an audience change goes to: one known by its ID (the segment Segment created for the audience,
+ * or the one the mapping saved), or one found, or created, by name.
+ */
+export type SegmentTarget = { segmentId: string; source: 'audience' | 'mapping' } | { segmentName: string }
+
+/** One membership change: a user entered (true) or left (false) the audience that a segment mirrors. */
 export interface AudienceChange {
   userId: string
   membership: boolean
@@ -15,8 +20,11 @@ export interface SegmentChanges {
   users: Map<string, { membership: boolean; indices: number[] }>
 }
 
-/** An Appcues segment as the list and create calls answer it (only the parts this action reads). */
+/** An Appcues segment as the segment calls answer it (only the parts this action reads). */
 export interface AppcuesSegment {
   id: string
   name: string
 }
+
+/** The input of `perform` and `performBatch`, which also carries the events as Segment sent them. */
+export type SyncInput<Settings, Payload> = ExecuteInput<Settings, Payload> & { rawData?: unknown }

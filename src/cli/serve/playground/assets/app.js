@@ -1,5 +1,5 @@
 // The mapping playground: plain browser JavaScript, no build step. It talks only to the serve process that
-// served it (GET /playground/setup, POST /playground/run, POST /playground/reset).
+// served it (GET /playground/setup, POST /playground/run, POST /playground/audience, POST /playground/reset).
 ;(function () {
   'use strict'
 
@@ -15,7 +15,7 @@
     'audience exited': 'Audience Exited'
   }
 
-  const state = { setup: null, selected: null, sample: null }
+  const state = { setup: null, selected: null, sample: null, audienceId: null }
   const $ = (id) => document.getElementById(id)
 
   /** Creates an element: h('p', { class: 'note', text: 'Hello' }, child, ...). Text is never parsed as HTML. */
@@ -89,6 +89,7 @@
     if (key === DELETION) {
       $('action-description').textContent = state.setup.deletion.description
       $('presets').replaceChildren()
+      $('audience').hidden = true
       $('fields').replaceChildren(
         h('p', { class: 'note', text: 'A deletion has no mapping. Run it on the Delete sample event.' })
       )
@@ -97,6 +98,7 @@
     }
     const action = currentAction()
     $('action-description').textContent = action.description
+    renderAudience(action)
     renderPresets(action)
     renderFields(action)
     applyMapping(defaultMapping(action))
@@ -129,6 +131,76 @@
       })
     )
     $('presets').replaceChildren(h('span', { class: 'label', text: 'Start from:' }), defaults, ...presets)
+  }
+
+  // ---- Connecting an audience (createAudience), for actions that read its segment ID --------------------------
+
+  const readsAudienceId = (action) =>
+    action.fields.some((field) => JSON.stringify(field.default || '').includes('external_audience_id'))
+
+  function renderAudience(action) {
+    const panel = $('audience')
+    panel.hidden = !(state.setup.audience && readsAudienceId(action))
+    if (panel.hidden) return
+    const input = (id, label, description, value) =>
+      h(
+        'div',
+        { class: 'setting' },
+        h('label', { for: id, text: label }),
+        h('input', { id, type: 'text', spellcheck: 'false', value }),
+        h('p', { class: 'description', text: description })
+      )
+    panel.replaceChildren(
+      h('h3', { text: 'Audience' }),
+      h('p', {
+        class: 'description',
+        text: 'Connect an audience as Engage does: the destination creates its Appcues segment (or reuses one with the same name), and the audience samples then carry the segment’s ID, so that running them adds or removes the user.'
+      }),
+      input('audience-name', 'Audience name', 'The name of the audience in Segment.', 'Trial users who invited'),
+      ...state.setup.audience.fields.map((field) =>
+        input(`audience-setting-${field.key}`, field.label, field.description, '')
+      ),
+      h('button', { type: 'button', id: 'connect-audience', text: 'Connect audience', onclick: connectAudience }),
+      h('p', { id: 'audience-status', class: 'note', role: 'status', text: audienceNote() })
+    )
+  }
+
+  const audienceNote = () =>
+    state.audienceId
+      ? `Connected: Appcues segment ${state.audienceId}. The audience samples carry its ID.`
+      : 'Not connected: the audience samples carry no segment ID, so the segment is found (or created) by name.'
+
+  async function connectAudience() {
+    const audienceSettings = {}
+    for (const field of state.setup.audience.fields) {
+      const value = $(`audience-setting-${field.key}`).value.trim()
+      if (value) audienceSettings[field.key] = value
+    }
+    const body = { audienceName: $('audience-name').value, audienceSettings, settings: collectSettings() }
+    $('connect-audience').disabled = true
+    try {
+      const response = await fetch('/playground/audience', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body)
+      })
+      const answer = await response.json()
+      if (!response.ok) throw new Error(answer.error || `the server answered ${response.status}`)
+      $('exchanges').replaceChildren(...answer.exchanges.map(exchangeCard))
+      if (!answer.ok) {
+        showStatus('error', `The audience was not connected: ${answer.error.message}`)
+        return
+      }
+      state.audienceId = answer.externalId
+      document.body.dataset.audience = answer.externalId
+      showStatus('ok', `Audience connected: Appcues segment ${answer.externalId}. Run an audience sample to change it.`)
+      $('audience-status').textContent = audienceNote()
+      if (state.sample && state.setup.samples[state.sample].context?.personas) loadSample(state.sample)
+    } catch (error) {
+      showStatus('error', `The audience was not connected: ${error.message}`)
+    } finally {
+      $('connect-audience').disabled = false
+    }
   }
 
   function constraintNotes(field) {
@@ -228,6 +300,7 @@
   function loadSample(type, eventName) {
     const sample = JSON.parse(JSON.stringify(state.setup.samples[type]))
     if (eventName && type === 'track') sample.event = eventName
+    if (state.audienceId && sample.context?.personas) sample.context.personas.external_audience_id = state.audienceId
     state.sample = type
     $('event-editor').value = pretty(sample)
     $('event-error').hidden = true
@@ -529,6 +602,7 @@
   function userCard(user) {
     const facts = []
     if (user.groups.length > 0) facts.push(`Member of: ${user.groups.join(', ')}.`)
+    if (user.segments.length > 0) facts.push(`In the Appcues segments: ${user.segments.join(', ')}.`)
     if (user.erasureRequests > 0) facts.push(`Erasure requested ${user.erasureRequests} time(s).`)
     if (user.segmentMessages > 0) facts.push(`${user.segmentMessages} Segment message(s) received through Send.`)
     const earlier = counted([

@@ -1,5 +1,10 @@
 import nock from 'nock'
-import { createTestEvent, createTestIntegration, PayloadValidationError } from '@segment/actions-core'
+import {
+  createTestEvent,
+  createTestIntegration,
+  InvalidAudienceMembershipError,
+  PayloadValidationError
+} from '@segment/actions-core'
 import { generateTestData } from '../../../../lib/test-data'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
@@ -23,8 +28,8 @@ export function validSnapshotSettings(generated: Record<string, unknown>): Setti
 
 /**
  * The snapshot tests' recipe: the action runs on seeded test data and the first request it makes is returned.
- * An action may refuse the generated data as a payload (Sync Audience needs an Engage audience event): the refusal
- * is returned instead. Any other error fails the test, so that `-u` can never write a settings refusal.
+ * An action may refuse the generated data as a payload or as an audience change: the refusal is returned instead.
+ * Any other error fails the test, so that `-u` can never write a settings refusal.
  */
 export async function firstRequestForTestData(seed: string, actionKey: string, requiredOnly: boolean) {
   const [eventData, settingsData] = generateTestData(seed, destination, destination.actions[actionKey], requiredOnly)
@@ -48,7 +53,7 @@ export async function firstRequestForTestData(seed: string, actionKey: string, r
     }
     return { method: request.method, url: request.url, body }
   } catch (error) {
-    if (!(error instanceof PayloadValidationError)) throw error
+    if (!(error instanceof PayloadValidationError || error instanceof InvalidAudienceMembershipError)) throw error
     return { refused: error.message }
   }
 }

@@ -1,6 +1,6 @@
 import nock from 'nock'
-import { createTestEvent, createTestIntegration } from '@segment/actions-core'
-import type { SegmentEvent } from '@segment/actions-core'
+import { createTestEvent, createTestIntegration, defaultValues } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent, StatsContext } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
@@ -11,36 +11,67 @@ const API = 'https://api.appcues.com'
 const SEGMENTS = '/v2/accounts/123/segments'
 const settings: Settings = { apiKey: 'key-1', apiSecret: 'secret-1', accountId: 123, region: 'US' }
 const AUDIENCE = 'trial_invited'
+/** The segment Engage created when the audience was connected; it comes with every event. */
+const SEGMENT = 'seg-9'
 
 type Outcome = { status: number; errortype?: string; errormessage?: string; sent?: unknown; body?: unknown }
 
-const personas = (key = AUDIENCE) => ({ computation_class: 'audience', computation_key: key, computation_id: 'aud_1' })
+interface ChangeOptions {
+  type?: 'track' | 'identify'
+  event?: string
+  computationClass?: string
+  key?: string
+  /** The segment ID the event carries; null for none. */
+  segment?: string | null
+}
 
-/** An Engage "Audience Entered"/"Audience Exited" track call. */
-const audienceTrack = (userId: string, entered: boolean, key = AUDIENCE): SegmentEvent =>
-  createTestEvent({
-    type: 'track',
-    userId,
-    event: entered ? 'Audience Entered' : 'Audience Exited',
-    properties: { audience_key: key, [key]: entered },
-    context: { personas: personas(key) }
-  })
+/**
+ * An audience change as Engage audiences, Linked Audiences and Journeys send it: the membership is the property (track
+ * call) or trait (identify call) named by the computation key.
+ */
+function change(userId: string, member: boolean, options: ChangeOptions = {}): SegmentEvent {
+  const { type = 'track', key = AUDIENCE, segment = SEGMENT } = options
+  const personas = {
+    computation_class: options.computationClass ?? 'audience',
+    computation_key: key,
+    computation_id: 'aud_1',
+    ...(segment === null ? {} : { external_audience_id: segment })
+  }
+  const membership =
+    type === 'track'
+      ? {
+          event: options.event ?? (member ? 'Audience Entered' : 'Audience Exited'),
+          properties: { audience_key: key, [key]: member }
+        }
+      : { traits: { [key]: member } }
+  return createTestEvent({ type, userId, ...membership, context: { personas } })
+}
 
-/** An Engage identify call carrying the membership as a trait. */
-const audienceIdentify = (userId: string, member: boolean): SegmentEvent =>
-  createTestEvent({ type: 'identify', userId, traits: { [AUDIENCE]: member }, context: { personas: personas() } })
+const byName = (userId: string, member: boolean, key = AUDIENCE) => change(userId, member, { key, segment: null })
 
-const run = (event: SegmentEvent, mapping: Record<string, unknown> = {}) =>
-  testDestination.testAction('syncAudience', { event, settings, useDefaultMappings: true, mapping: mapping as never })
+/** A Reverse ETL row: a track call named after the change of the model's row. */
+const row = (userId: string, event: 'new' | 'updated' | 'deleted') =>
+  createTestEvent({ type: 'track', userId, event, properties: { plan: 'pro' }, context: {} })
+
+/** A Reverse ETL mapping: the segment its hook saved, and its sync mode (none when not given). */
+const retlMapping = (mode?: string): JSONObject => ({
+  ...(mode ? { __segment_internal_sync_mode: mode } : {}),
+  retlOnMappingSave: { inputs: {}, outputs: { segmentId: 'seg-r', segmentName: 'Model users' } }
+})
+
+const run = (event: SegmentEvent, mapping: JSONObject = {}, statsContext?: StatsContext) =>
+  testDestination.testAction('syncAudience', { event, settings, useDefaultMappings: true, mapping, statsContext })
 
 const paths = (responses: Array<{ request: Request; url: string }>) =>
   responses.map((response) => `${response.request.method} ${new URL(response.url).pathname}`)
 
-async function runBatch(events: SegmentEvent[]): Promise<{ outcomes: Outcome[]; requests: string[] }> {
+async function runBatch(events: SegmentEvent[], mapping: JSONObject = {}, statsContext?: StatsContext) {
   const responses = await testDestination.testBatchAction('syncAudience', {
     events,
     settings,
-    useDefaultMappings: true
+    useDefaultMappings: true,
+    mapping,
+    statsContext
   })
   const outcomes = testDestination.results[testDestination.results.length - 1].multistatus as Outcome[]
   expect(outcomes).toHaveLength(events.length)
@@ -50,149 +81,140 @@ async function runBatch(events: SegmentEvent[]): Promise<{ outcomes: Outcome[]; 
 const listed = (...segments: Array<{ id: string | number; name: string }>) =>
   nock(API).get(SEGMENTS).reply(200, segments)
 
+const members = (segment: string, direction: 'add' | 'remove', userIds?: string[]) =>
+  nock(API).post(`${SEGMENTS}/${segment}/${direction}_user_ids`, userIds ? { user_ids: userIds } : undefined)
+
+/** A stats client that remembers what it counted. */
+function recordingStats(): { statsContext: StatsContext; counted: string[] } {
+  const counted: string[] = []
+  const incr = (name: string, _value?: number, tags?: string[]) => {
+    if (name.startsWith('actions_appcues.')) counted.push([name, ...(tags ?? [])].join(' '))
+  }
+  return { statsContext: { statsClient: { incr } as unknown as StatsContext['statsClient'], tags: ['t:1'] }, counted }
+}
+
 describe('Appcues.syncAudience', () => {
   // testAction keeps the responses of a call that failed.
   beforeEach(() => (testDestination.responses = []))
 
-  it('subscribes to Engage audience entries, exits and audience identify calls, and nothing else', () => {
-    const matches = (event: Record<string, unknown>) =>
-      validate(parseFql(destination.actions.syncAudience.defaultSubscription ?? ''), event)
-    const engage = { personas: personas() }
-    expect(matches({ type: 'track', event: 'Audience Entered', context: engage })).toBe(true)
-    expect(matches({ type: 'track', event: 'Audience Exited', context: engage })).toBe(true)
-    expect(matches({ type: 'identify', context: engage })).toBe(true)
-    expect(matches({ type: 'track', event: 'Audience Entered' })).toBe(false)
-    expect(matches({ type: 'track', event: 'Signed Up', context: engage })).toBe(false)
-    expect(matches({ type: 'identify', context: { personas: { ...personas(), computation_class: 'trait' } } })).toBe(
-      false
-    )
+  describe('subscription and presets', () => {
+    it('subscribes audience, Linked Audience and Journeys calls with a User ID, whatever the event is named', () => {
+      const matches = (event: SegmentEvent) =>
+        validate(parseFql(destination.actions.syncAudience.defaultSubscription ?? ''), event)
+      expect(matches(change('u1', true))).toBe(true)
+      expect(matches(change('u1', false, { type: 'identify' }))).toBe(true)
+      expect(matches(change('u1', true, { event: 'Invited a Teammate' }))).toBe(true)
+      expect(matches(change('u1', true, { computationClass: 'journey_step', event: 'Step Entered' }))).toBe(true)
+      expect(matches(change('u1', true, { computationClass: 'trait' }))).toBe(false)
+      expect(matches({ ...change('u1', true), userId: undefined })).toBe(false)
+      expect(matches(row('u1', 'new'))).toBe(false)
+    })
+
+    it('has specificEvent presets for Linked Audiences and Journeys, with the action’s default mapping', () => {
+      const presets = (destination.presets ?? []).filter((preset) => preset.partnerAction === 'syncAudience')
+      expect(presets.map((preset) => [preset.name, preset.type === 'specificEvent' && preset.eventSlug])).toEqual([
+        ['Entities Audience Membership Changed', 'warehouse_audience_membership_changed_identify'],
+        ['Entities Audience Entered', 'warehouse_audience_entered_track'],
+        ['Entities Audience Exited', 'warehouse_audience_exited_track'],
+        ['Journeys Step Entered', 'journeys_step_entered_track']
+      ])
+      for (const preset of presets) {
+        expect(preset.mapping).toEqual(defaultValues(destination.actions.syncAudience.fields))
+      }
+    })
   })
 
-  describe('one event', () => {
+  describe('with the segment ID the event carries', () => {
+    it('1,000 changes for one audience in a batch take one add and one remove request, and no lookup', async () => {
+      const users = Array.from({ length: 1000 }, (_, i) => `user-${i}`)
+      const entering = users.filter((_, i) => i % 3 !== 0)
+      const leaving = users.filter((_, i) => i % 3 === 0)
+      const add = members(SEGMENT, 'add', entering).reply(200, { user_count: entering.length })
+      const remove = members(SEGMENT, 'remove', leaving).reply(200, {})
+      const { outcomes, requests } = await runBatch(users.map((user, i) => change(user, i % 3 !== 0)))
+      expect(requests).toEqual([
+        `POST ${SEGMENTS}/${SEGMENT}/add_user_ids`,
+        `POST ${SEGMENTS}/${SEGMENT}/remove_user_ids`
+      ])
+      expect(add.isDone() && remove.isDone()).toBe(true)
+      expect(outcomes.every((outcome) => outcome.status === 200)).toBe(true)
+      expect(outcomes[1]).toMatchObject({ sent: { user_ids: entering }, body: { user_count: 666 } })
+    })
+
     it.each([
-      ['entered', audienceTrack('u1', true), 'add'],
-      ['left', audienceTrack('u1', false), 'remove'],
-      ['is in, by trait', audienceIdentify('u1', true), 'add'],
-      ['is out, by trait', audienceIdentify('u1', false), 'remove']
-    ])('a user who %s the audience is sent to the segment of its name', async (_, event, direction) => {
-      listed({ id: 'seg-0', name: 'other' }, { id: 'seg-1', name: AUDIENCE })
-      const change = nock(API)
-        .post(`${SEGMENTS}/seg-1/${direction}_user_ids`, { user_ids: ['u1'] })
+      ['an Engage identify call', change('u1', false, { type: 'identify' }), 'remove'],
+      ['a renamed audience event', change('u1', true, { event: 'Invited a Teammate' }), 'add'],
+      ['a Linked Audience membership change', change('u1', true, { type: 'identify', key: 'la_buyers' }), 'add'],
+      ['a Journeys step', change('u1', true, { computationClass: 'journey_step', key: 'step_2' }), 'add'],
+      ['a segment ID to encode', change('u1', true, { segment: 'a/b?c' }), 'add']
+    ])('sends %s straight to its segment', async (_, event, direction) => {
+      const segment = encodeURIComponent(event.context?.personas?.external_audience_id as string)
+      const sent = members(segment, direction as 'add', ['u1'])
         .matchHeader('authorization', 'Basic a2V5LTE6c2VjcmV0LTE=')
         .reply(200, {})
-      expect(paths(await run(event))).toEqual([`GET ${SEGMENTS}`, `POST ${SEGMENTS}/seg-1/${direction}_user_ids`])
-      expect(change.isDone()).toBe(true)
+      expect(paths(await run(event))).toEqual([`POST ${SEGMENTS}/${segment}/${direction}_user_ids`])
+      expect(sent.isDone()).toBe(true)
     })
 
-    it('creates a missing segment, described as synced from Segment, and uses the first one listed', async () => {
-      nock(API).get(SEGMENTS).reply(200, { data: [] })
-      const create = nock(API)
-        .post(SEGMENTS, (body: { name: string; description: string }) => {
-          return body.name === AUDIENCE && body.description.includes(`Synced from Segment`)
-        })
-        .reply(201, { id: 'seg-2', name: AUDIENCE })
-      listed({ id: 'seg-1', name: AUDIENCE }, { id: 'seg-2', name: AUDIENCE })
-      const add = nock(API).post(`${SEGMENTS}/seg-1/add_user_ids`).reply(200, {})
-      await run(audienceTrack('u1', true))
-      expect(create.isDone() && add.isDone()).toBe(true)
-    })
-
-    it('re-reads the list when the created segment comes back without an ID, and retries when it is not there', async () => {
-      nock(API).get(SEGMENTS).reply(200, []).post(SEGMENTS).reply(201)
-      listed({ id: 77, name: AUDIENCE })
-      const add = nock(API).post(`${SEGMENTS}/77/add_user_ids`).reply(200, {})
-      await run(audienceTrack('u1', true))
-      expect(add.isDone()).toBe(true)
-      nock(API).get(SEGMENTS).times(2).reply(200, []).post(SEGMENTS).reply(202)
-      await expect(run(audienceTrack('u1', true))).rejects.toMatchObject({ name: 'RetryableError', status: 503 })
-    })
-
-    it.each([
-      [{ segmentName: 'Invited a teammate' }, 'seg-9', [{ id: 'seg-9', name: 'Invited a teammate' }]],
-      [{ membership: false }, 'seg-1', [{ id: 'seg-1', name: AUDIENCE }]]
-    ])('follows the mapping %j', async (mapping, id, segments) => {
-      listed(...segments)
-      const direction = 'membership' in mapping ? 'remove' : 'add'
-      const change = nock(API).post(`${SEGMENTS}/${id}/${direction}_user_ids`).reply(200, {})
-      await run(audienceTrack('u1', true), mapping)
-      expect(change.isDone()).toBe(true)
-    })
-
-    it('sends straight to a picked segment, its ID percent-encoded, and says how to fix one Appcues lost', async () => {
-      const add = nock(API)
-        .post(`${SEGMENTS}/a%2Fb%3Fc/add_user_ids`, { user_ids: ['u1'] })
-        .reply(200, {})
-      expect(await run(audienceTrack('u1', true), { segmentId: 'a/b?c' })).toHaveLength(1)
-      expect(add.isDone()).toBe(true)
-      nock(API).post(`${SEGMENTS}/gone/add_user_ids`).reply(404, { title: 'Not Found', detail: 'segment not found' })
-      const attempt = run(audienceTrack('u1', true), { segmentId: 'gone' })
+    it('says what to do when the audience’s segment was deleted in Appcues, and counts the failure', async () => {
+      members(SEGMENT, 'add').reply(404, { title: 'Not Found', detail: 'segment not found' })
+      const { statsContext, counted } = recordingStats()
+      const attempt = run(change('u1', true), {}, statsContext)
       await expect(attempt).rejects.toMatchObject({ status: 404 })
-      await expect(attempt).rejects.toThrow(/segment not found\. .*Existing Appcues Segment \("gone"\) was deleted/)
-    })
-
-    it('creates nothing and sends nothing when a user leaves an audience whose segment does not exist', async () => {
-      listed()
-      expect(await run(audienceTrack('u1', false))).toHaveLength(1)
-      expect(testDestination.results[testDestination.results.length - 1].data).toEqual({
-        message: `The Appcues segment "${AUDIENCE}" does not exist, so nobody is in it and there is nobody to remove.`
-      })
-    })
-
-    it.each([
-      [
-        createTestEvent({ type: 'track', userId: 'u1', event: 'Audience Entered', properties: {} }),
-        {},
-        'not an Engage audience change'
-      ],
-      [audienceTrack('u1', true), { userId: '   ' }, 'The User ID is empty.'],
-      [audienceTrack('u1', true), { audience: ' ' }, 'The Audience Key is empty.']
-    ])('refuses %#: an event it cannot sync, before any request', async (event, mapping, message) => {
-      await expect(run(event, { audience: AUDIENCE, ...mapping })).rejects.toThrow(message)
-    })
-
-    it('names the key pair on a 401, and refuses a list it cannot read instead of creating a duplicate', async () => {
-      nock(API).get(SEGMENTS).reply(401, { title: 'Unauthorized', detail: 'bad key' })
-      await expect(run(audienceTrack('u1', true))).rejects.toThrow('API Key and API Secret settings')
-      nock(API).get(SEGMENTS).reply(200, { total: 3 })
-      await expect(run(audienceTrack('u1', true))).rejects.toMatchObject({
-        status: 400,
-        code: 'UNKNOWN_ERROR',
-        message: expect.stringContaining('Pick the segment in the Existing Appcues Segment field')
-      })
+      await expect(attempt).rejects.toThrow(/segment not found\. Appcues has no segment "seg-9" in this account/)
+      await expect(attempt).rejects.toThrow('Remove the audience from Appcues (Actions) in Engage and connect it again')
+      expect(counted).toEqual(['actions_appcues.membership_request_failed t:1 change:add status:404'])
     })
   })
 
-  describe('batches', () => {
-    it('send each audience as one add and one remove request, the last change of a user winning', async () => {
-      listed({ id: 'seg-1', name: AUDIENCE })
-      nock(API)
-        .post(`${SEGMENTS}/seg-1/add_user_ids`, { user_ids: ['u1', 'u3'] })
-        .reply(200, { added: 2 })
-        .post(`${SEGMENTS}/seg-1/remove_user_ids`, { user_ids: ['u2', 'u4'] })
-        .reply(200, { removed: 2 })
-      const { outcomes, requests } = await runBatch([
-        audienceTrack('u1', true),
-        audienceTrack('u2', true),
-        audienceIdentify('u3', true),
-        audienceTrack('u2', false),
-        audienceTrack('u4', false),
-        audienceTrack('u1', false),
-        audienceTrack('u1', true),
-        createTestEvent({ type: 'track', userId: 'u5', event: 'Audience Entered', context: { personas: personas() } })
-      ])
-      expect(requests).toHaveLength(3)
-      expect(outcomes.map((outcome) => outcome.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 400])
-      expect(outcomes[0]).toMatchObject({ sent: { user_ids: ['u1', 'u3'] }, body: { added: 2 } })
-      expect(outcomes[1]).toMatchObject({ sent: { user_ids: ['u2', 'u4'] }, body: { removed: 2 } })
-      expect(outcomes[7].errormessage).toContain('not an Engage audience change')
+  describe('Reverse ETL rows', () => {
+    it.each([
+      ['mirror', 'new', 'add'],
+      ['mirror', 'updated', 'add'],
+      ['mirror', 'deleted', 'remove'],
+      ['add', 'new', 'add'],
+      ['delete', 'deleted', 'remove'],
+      [undefined, 'updated', 'add'],
+      [undefined, 'deleted', 'remove']
+    ] as const)('with the sync mode %s, a row %s goes to the saved segment: %s', async (mode, event, direction) => {
+      const sent = members('seg-r', direction, ['u1']).reply(200, {})
+      expect(paths(await run(row('u1', event), retlMapping(mode)))).toHaveLength(1)
+      expect(sent.isDone()).toBe(true)
     })
 
-    it('list the segments once and create a missing one once: 300 changes take 4 requests', async () => {
-      nock(API).get(SEGMENTS).reply(200, []).post(SEGMENTS).reply(201, { id: 'seg-new', name: AUDIENCE })
-      nock(API).post(`${SEGMENTS}/seg-new/add_user_ids`).reply(200, {})
-      nock(API).post(`${SEGMENTS}/seg-new/remove_user_ids`).reply(200, {})
+    it.each([
+      ['add', 'deleted'],
+      ['delete', 'new'],
+      ['mirror', 'Signed Up']
+    ])('with the sync mode %s, refuses a row %s as a membership it cannot determine', async (mode, event) => {
+      const attempt = run(createTestEvent({ type: 'track', userId: 'u1', event, context: {} }), retlMapping(mode))
+      await expect(attempt).rejects.toMatchObject({ code: 'INVALID_AUDIENCE_MEMBERSHIP', status: 400 })
+      await expect(attempt).rejects.toThrow('Segment could not tell whether this user entered or left the audience')
+    })
+
+    it('sends a batch of rows as one add and one remove request, with or without a sync mode', async () => {
+      for (const mode of ['mirror', undefined]) {
+        members('seg-r', 'add', ['u1', 'u2']).reply(200, {})
+        members('seg-r', 'remove', ['u3']).reply(200, {})
+        const rows = [row('u1', 'new'), row('u2', 'updated'), row('u3', 'deleted')]
+        const { outcomes, requests } = await runBatch(rows, retlMapping(mode))
+        expect(requests).toHaveLength(2)
+        expect(outcomes.map((outcome) => outcome.status)).toEqual([200, 200, 200])
+      }
+    })
+  })
+
+  describe('without a segment ID: by name', () => {
+    it('lists the segments once per batch and creates a missing one once: 300 changes take 4 requests', async () => {
+      nock(API)
+        .get(SEGMENTS)
+        .reply(200, [])
+        .post(SEGMENTS, { name: AUDIENCE, description: /^Synced from Segment/ })
+        .reply(201, { id: 'seg-new', name: AUDIENCE })
+      members('seg-new', 'add').reply(200, {})
+      members('seg-new', 'remove').reply(200, {})
       const { outcomes, requests } = await runBatch(
-        Array.from({ length: 300 }, (_, i) => audienceTrack(`user-${i % 200}`, i % 3 !== 0))
+        Array.from({ length: 300 }, (_, i) => byName(`user-${i % 200}`, i % 3 !== 0))
       )
       expect(requests).toEqual([
         `GET ${SEGMENTS}`,
@@ -203,57 +225,66 @@ describe('Appcues.syncAudience', () => {
       expect(outcomes.every((outcome) => outcome.status === 200)).toBe(true)
     })
 
-    it('fail only the events of a segment that could not be created or found, keeping their status', async () => {
-      listed({ id: 'seg-a', name: 'audience_a' })
-      nock(API)
-        .post(SEGMENTS, (body: { name: string }) => body.name === 'audience_b')
-        .reply(500, { title: 'Internal Server Error', detail: 'could not create' })
-        .post(SEGMENTS, (body: { name: string }) => body.name === 'audience_c')
-        .reply(202)
-      listed({ id: 'seg-a', name: 'audience_a' })
-      nock(API)
-        .post(`${SEGMENTS}/seg-a/add_user_ids`, { user_ids: ['u1'] })
-        .reply(200, {})
-      const { outcomes } = await runBatch([
-        audienceTrack('u1', true, 'audience_a'),
-        audienceTrack('u2', true, 'audience_b'),
-        audienceTrack('u3', true, 'audience_c')
+    it('creates one segment when parallel events of this process name a missing one', async () => {
+      nock(API).get(SEGMENTS).times(4).reply(200, [])
+      const create = nock(API).post(SEGMENTS).delay(20).reply(201, { id: 'seg-one', name: 'parallel' })
+      const added = members('seg-one', 'add').times(4).reply(200, {})
+      await Promise.all(['u1', 'u2', 'u3', 'u4'].map((user) => run(byName(user, true, 'parallel'))))
+      expect(create.isDone() && added.isDone()).toBe(true)
+    })
+
+    it('uses a listed segment of that name, and creates nothing when a user leaves a missing one', async () => {
+      listed({ id: 'seg-0', name: 'other' }, { id: 'seg-1', name: AUDIENCE })
+      members('seg-1', 'remove', ['u1']).reply(200, {})
+      expect(paths(await run(byName('u1', false)))).toEqual([
+        `GET ${SEGMENTS}`,
+        `POST ${SEGMENTS}/seg-1/remove_user_ids`
       ])
-      expect(outcomes[0].status).toBe(200)
-      expect(outcomes[1]).toMatchObject({ status: 500, errortype: 'INTERNAL_SERVER_ERROR' })
-      expect(outcomes[1].errormessage).toContain('could not create')
-      expect(outcomes[2]).toMatchObject({ status: 503, errortype: 'RETRYABLE_ERROR' })
+      listed()
+      await run(byName('u1', false, 'gone'))
+      expect(testDestination.results[testDestination.results.length - 1].data).toEqual({
+        message: 'The Appcues segment "gone" does not exist, so nobody is in it and there is nobody to remove.'
+      })
     })
 
-    it('give every event the 401 naming the key pair when the list is refused, and nothing else is sent', async () => {
-      nock(API).get(SEGMENTS).reply(401, { title: 'Unauthorized' })
-      const { outcomes, requests } = await runBatch([audienceTrack('u1', true), audienceTrack('u2', false, 'other')])
-      for (const outcome of outcomes) {
-        expect(outcome).toMatchObject({ status: 401, errortype: 'INVALID_AUTHENTICATION' })
-        expect(outcome.errormessage).toContain('API Key and API Secret settings')
-      }
-      expect(requests).toEqual([`GET ${SEGMENTS}`])
+    it('refuses an event that names no segment, before any request', async () => {
+      await expect(run(byName('u1', true), { segmentName: '' })).rejects.toThrow('This event names no Appcues segment')
     })
 
-    it('give each request’s events its own outcome: a rate-limited direction fails, the other succeeds', async () => {
-      listed({ id: 'seg-1', name: AUDIENCE })
-      nock(API).post(`${SEGMENTS}/seg-1/add_user_ids`).reply(429, { title: 'Too Many Requests' })
-      nock(API).post(`${SEGMENTS}/seg-1/remove_user_ids`).reply(200, {})
-      const { outcomes } = await runBatch([audienceTrack('u1', true), audienceTrack('u2', false)])
-      expect(outcomes[0]).toMatchObject({ status: 429, errortype: 'TOO_MANY_REQUESTS' })
-      expect(outcomes[1].status).toBe(200)
+    it('names the key pair on a 401, and refuses a list it cannot read instead of creating a duplicate', async () => {
+      nock(API).get(SEGMENTS).reply(401, { title: 'Unauthorized', detail: 'bad key' })
+      await expect(run(byName('u1', true))).rejects.toThrow('API Key and API Secret settings')
+      nock(API).get(SEGMENTS).reply(200, { total: 3 })
+      await expect(run(byName('u1', true))).rejects.toMatchObject({ status: 400, code: 'UNKNOWN_ERROR' })
+    })
+  })
+
+  describe('batches', () => {
+    it('give each event its own outcome: a bad event alone, each request’s events its status', async () => {
+      members(SEGMENT, 'add', ['u1', 'u4']).reply(429, { title: 'Too Many Requests' })
+      members(SEGMENT, 'remove', ['u2']).reply(200, {})
+      const { outcomes } = await runBatch([
+        change('u1', true),
+        change('u2', false),
+        createTestEvent({ type: 'track', userId: 'u3', event: 'Audience Entered', context: { personas: {} } }),
+        change('u4', true),
+        change('   ', true)
+      ])
+      expect(outcomes.map((outcome) => [outcome.status, outcome.errortype])).toEqual([
+        [429, 'TOO_MANY_REQUESTS'],
+        [200, undefined],
+        [400, 'INVALID_AUDIENCE_MEMBERSHIP'],
+        [429, 'TOO_MANY_REQUESTS'],
+        [400, 'PAYLOAD_VALIDATION_FAILED']
+      ])
     })
 
-    it('split more than 1000 users of one segment into requests, each event getting its request’s outcome', async () => {
+    it('split more than 1,000 users of one segment into requests, each event getting its request’s outcome', async () => {
       const users = Array.from({ length: 1002 }, (_, i) => `user-${i}`)
-      listed({ id: 'seg-1', name: AUDIENCE })
-      nock(API)
-        .post(`${SEGMENTS}/seg-1/add_user_ids`, { user_ids: users.slice(0, 1000) })
-        .reply(200, {})
-        .post(`${SEGMENTS}/seg-1/add_user_ids`, { user_ids: users.slice(1000) })
-        .reply(503, {})
-      const { outcomes, requests } = await runBatch(users.map((user) => audienceTrack(user, true)))
-      expect(requests).toHaveLength(3)
+      members(SEGMENT, 'add', users.slice(0, 1000)).reply(200, {})
+      members(SEGMENT, 'add', users.slice(1000)).reply(503, {})
+      const { outcomes, requests } = await runBatch(users.map((user) => change(user, true)))
+      expect(requests).toHaveLength(2)
       expect(outcomes.slice(0, 1000).every((outcome) => outcome.status === 200)).toBe(true)
       expect(outcomes.slice(1000).map((outcome) => outcome.status)).toEqual([503, 503])
     })
@@ -264,47 +295,28 @@ describe('Appcues.syncAudience', () => {
       expect(chunks.map((chunk) => chunk.length)).toEqual([2, 1])
       for (const chunk of chunks) expect(JSON.stringify({ user_ids: chunk }).length).toBeLessThanOrEqual(1024 * 1024)
     })
-  })
 
-  describe('segment picker', () => {
-    it.each([
-      [
-        [
-          { id: 'seg-1', name: 'Trial users' },
-          { id: 2, name: '' }
-        ]
-      ],
-      [{ data: [{ id: 'seg-1', name: 'Trial users' }, { id: 2 }, { name: 'no id' }], next: null }],
-      [
-        {
-          segments: [
-            { id: 'seg-1', name: 'Trial users' },
-            { id: 2, name: '' }
-          ]
-        }
+    it('fail only the events of a segment that could not be created, and count what happened', async () => {
+      listed({ id: 'seg-a', name: 'audience_a' })
+      nock(API).post(SEGMENTS, { name: 'audience_b', description: /./ }).reply(500, { detail: 'could not create' })
+      nock(API).post(SEGMENTS, { name: 'audience_c', description: /./ }).reply(201, { id: 'seg-c' })
+      members('seg-a', 'add', ['u1']).reply(200, {})
+      members('seg-c', 'add', ['u3']).reply(200, {})
+      const { statsContext, counted } = recordingStats()
+      const events = [
+        byName('u1', true, 'audience_a'),
+        byName('u2', true, 'audience_b'),
+        byName('u3', true, 'audience_c')
       ]
-    ])('offers the account’s segments by name from the list %j', async (body) => {
-      nock(API).get(SEGMENTS).reply(200, body)
-      const answer = await testDestination.testDynamicField('syncAudience', 'segmentId', { settings, payload: {} })
-      expect(answer).toEqual({
-        choices: [
-          { label: 'Trial users', value: 'seg-1' },
-          { label: '2', value: '2' }
-        ]
-      })
-    })
-
-    it('explains a failed list instead of throwing', async () => {
-      nock(API).get(SEGMENTS).reply(401, { title: 'Unauthorized' })
-      const answer = await testDestination.testDynamicField('syncAudience', 'segmentId', { settings, payload: {} })
-      expect(answer).toMatchObject({
-        choices: [],
-        error: { message: expect.stringContaining('API Key and API Secret'), code: 'INVALID_AUTHENTICATION' }
-      })
-      nock(API).get(SEGMENTS).reply(500, {})
-      expect(
-        await testDestination.testDynamicField('syncAudience', 'segmentId', { settings, payload: {} })
-      ).toMatchObject({ error: { code: 'INTERNAL_SERVER_ERROR' } })
+      const { outcomes } = await runBatch(events, {}, statsContext)
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([200, 500, 200])
+      expect(outcomes[1]).toMatchObject({ errortype: 'INTERNAL_SERVER_ERROR', errormessage: /could not create/ })
+      expect(counted.sort()).toEqual([
+        'actions_appcues.segment_created t:1',
+        'actions_appcues.segment_looked_up t:1 found:false',
+        'actions_appcues.segment_looked_up t:1 found:false',
+        'actions_appcues.segment_looked_up t:1 found:true'
+      ])
     })
   })
 })
