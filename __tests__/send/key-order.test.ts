@@ -2,6 +2,8 @@ import fs from 'fs'
 import http from 'http'
 import type { AddressInfo, Socket } from 'net'
 import path from 'path'
+import type { SegmentEvent } from '@segment/actions-core'
+import { orderKeysOf } from '../../src/cli/send/route/order-keys'
 import { closeSimulators, simulator } from '../simulator/helpers'
 import type { Simulator, SimulatorState } from '../../src/simulator'
 import { removeTempDirs, ROOT, send, targetArgs, tempDir } from './helpers'
@@ -177,5 +179,28 @@ describe('Sync Audience one event at a time (issue 18, case 4)', () => {
     expect(
       Object.fromEntries(Object.values(state.segments).map((segment) => [segment.name, segment.members.length]))
     ).toEqual({ trial: 20, power_users: 20 })
+  })
+})
+
+describe('the order keys of Sync Audience events', () => {
+  const keysOf = (mapping: Record<string, unknown>, event: Record<string, unknown>) =>
+    orderKeysOf(
+      { name: 'Audiences', subscribe: 'type = "track"', partnerAction: 'syncAudience', mapping },
+      0
+    )(event as unknown as SegmentEvent)
+
+  it('name the segment by the ID Engage sends, and the user', () => {
+    const event = {
+      type: 'track',
+      userId: 'u1',
+      context: { personas: { computation_key: 'vip', external_audience_id: 'seg_7' } }
+    }
+    const mapping = JSON.parse(fs.readFileSync(AUDIENCE_MAPPING, 'utf8'))[0].mapping
+    expect(keysOf(mapping, event)).toEqual(['0 external_audience_id seg_7', '0 segmentName vip', '0 userId u1'])
+  })
+
+  it('keep one user’s rows in order in a Reverse ETL mapping whose segment its hook saved (no name, no ID)', () => {
+    const mapping = { userId: { '@path': '$.userId' }, __segment_internal_sync_mode: 'mirror' }
+    expect(keysOf(mapping, { type: 'track', event: 'new', userId: 'u1' })).toEqual(['0 userId u1'])
   })
 })

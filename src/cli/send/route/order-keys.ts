@@ -5,7 +5,8 @@ import type { Subscription } from './subscriptions'
 /**
  * The fields whose values name what an action changes in Appcues: events that share one of these values, through one
  * subscription, must reach Appcues in input order. Sync Audience is ordered by its segment (every field that can name
- * it), so that the first entry of a new audience creates its segment before any other change of that audience is sent.
+ * it), so that the first entry of a new audience creates its segment before any other change of that audience is sent,
+ * and by user, for mappings whose segment is fixed (a Reverse ETL model's, saved by its hook).
  */
 const KEY_FIELDS: Record<string, string[]> = {
   identifyUser: ['userId'],
@@ -13,7 +14,7 @@ const KEY_FIELDS: Record<string, string[]> = {
   pageView: ['userId'],
   identifyGroup: ['groupId'],
   deleteUser: ['userId'],
-  syncAudience: ['segmentId', 'segmentName', 'audience'],
+  syncAudience: ['external_audience_id', 'segmentName', 'userId'],
   send: ['userId', 'anonymousId']
 }
 const DEFAULT_KEY_FIELDS = ['userId', 'groupId']
@@ -51,7 +52,7 @@ export function orderKeysOf(subscription: Subscription, index: number): (event: 
 const STATE_FIELDS: Record<string, string[]> = {
   identifyUser: ['userId'],
   identifyGroup: ['groupId'],
-  syncAudience: ['segmentId', 'segmentName', 'audience', 'userId']
+  syncAudience: ['external_audience_id', 'segmentName', 'userId']
 }
 
 /**
