@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- the rule keeps destinations on the monorepo's hashing helper; this is the toolchain
 import { createHash } from 'crypto'
 import type { Hash } from 'crypto'
 import type { RawLine } from './line-reader'
