@@ -4,7 +4,7 @@ import os from 'os'
 import { PayloadValidationError } from '@segment/actions-core'
 import { matchRoute } from '../../src/simulator/routes'
 
-/** Hosts an `http:` Endpoint Override may name: this machine, by an independent reading of the address. */
+/** Host names of this machine, by an independent reading of the address (serve answers only those). */
 export function isLoopbackName(hostname: string): boolean {
   const bare = hostname.replace(/^\[|\]$/g, '').toLowerCase()
   if (bare === 'localhost' || bare.endsWith('.localhost')) return true

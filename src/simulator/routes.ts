@@ -47,7 +47,7 @@ interface RouteShape {
   pattern: string[]
 }
 
-// One table for both regions: the destination reaches the simulator through its Endpoint Override, so the paths
+// One table for both regions: the toolchain routes every Appcues host here, so the paths
 // are the same; the region is read from the Host header (api.eu.appcues.com) or an optional /eu or /us prefix.
 const ROUTES: RouteShape[] = [
   { name: 'tags', methods: ['GET'], pattern: ['v2', 'accounts', ':accountId', 'tags'] },

@@ -19,7 +19,7 @@ import type { RequestRecord, SimulatorCounts, SimulatorState } from './store'
 import { Store } from './store'
 
 export interface Simulator {
-  /** `http://127.0.0.1:<port>`: put it in the Endpoint Override setting. */
+  /** `http://127.0.0.1:<port>`: route Appcues' hosts here with `routeAppcuesHostsTo`. */
   url: string
   port: number
   credentials: SimulatorCredentials

@@ -3,7 +3,7 @@ import type { ReasonCount, Tally } from './tally'
 
 export interface TargetDescription {
   kind: 'simulator' | 'appcues'
-  /** For the simulator: its address. For Appcues: the region, or the Endpoint Override when set. */
+  /** For the simulator: its address. For Appcues: the region, or the simulator given with --endpoint. */
   where: string
   accountId: number
 }
