@@ -101,7 +101,11 @@ describe('validate on broken copies', () => {
   })
 
   it('an invalid FQL subscription: B4 error', async () => {
-    copy.edit('trackEvent/index.ts', `defaultSubscription: 'type = "track"'`, `defaultSubscription: 'type = "track'`)
+    copy.edit(
+      'trackEvent/index.ts',
+      `defaultSubscription: 'type = "track" and userId != null'`,
+      `defaultSubscription: 'type = "track'`
+    )
     const { code, text } = await run()
     expect(code).toBe(1)
     expect(text).toContain('error [B4] action "trackEvent"')
@@ -467,6 +471,12 @@ describe('each rule can fail (definitions changed in memory)', () => {
     )
     expectFinding(all, 'contract/batching', 'error', { action: 'trackEvent' })
     expect(expectFinding(all, 'contract/batching', 'error', { action: 'pageView' }).message).toContain('batch_size')
+  })
+
+  it('contract: an action that needs a User ID subscribes by default only to calls that have one', () => {
+    const all = findings(withActions({ trackEvent: { defaultSubscription: 'type = "track"' } }))
+    expect(expectFinding(all, 'contract/presets', 'error', { action: 'trackEvent' }).fix).toContain('userId != null')
+    expect(findings(real())).toEqual([])
   })
 
   it('contract: new presets should not use send', () => {

@@ -2,7 +2,7 @@ import fs from 'fs'
 import http from 'http'
 import type { AddressInfo, Socket } from 'net'
 import path from 'path'
-import type { SegmentEvent } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import { orderKeysOf } from '../../src/cli/send/route/order-keys'
 import { closeSimulators, simulator } from '../simulator/helpers'
 import type { Simulator, SimulatorState } from '../../src/simulator'
@@ -183,7 +183,7 @@ describe('Sync Audience one event at a time (issue 18, case 4)', () => {
 })
 
 describe('the order keys of Sync Audience events', () => {
-  const keysOf = (mapping: Record<string, unknown>, event: Record<string, unknown>) =>
+  const keysOf = (mapping: JSONObject, event: Record<string, unknown>) =>
     orderKeysOf(
       { name: 'Audiences', subscribe: 'type = "track"', partnerAction: 'syncAudience', mapping },
       0

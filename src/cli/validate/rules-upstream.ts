@@ -131,6 +131,18 @@ function presetRules({ definition }: ValidationContext): Finding[] {
       )
     }
   }
+  for (const [key, action] of recordEntries(actions)) {
+    const tree = parsed(action.defaultSubscription)
+    if (!tree || record(record(action.fields).userId).required !== true || requiresUserId(tree)) continue
+    findings.push(
+      error(
+        'contract/presets',
+        { action: key },
+        `The default subscription of the action "${key}" takes calls without a User ID, which the action refuses: a customer who adds it turns every anonymous call into an error.`,
+        `Add \`and userId != null\` to its \`defaultSubscription\` (${show(action.defaultSubscription)}).`
+      )
+    )
+  }
   return findings
 }
 

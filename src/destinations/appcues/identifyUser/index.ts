@@ -33,7 +33,7 @@ const action: ActionDefinition<Settings, Payload> = {
   title: 'Identify User',
   description:
     'Create or update a user profile in Appcues with the user’s traits, so that flows and surveys can target the user by them.',
-  defaultSubscription: 'type = "identify"',
+  defaultSubscription: 'type = "identify" and userId != null',
   fields: {
     userId: userIdField,
     traits: {

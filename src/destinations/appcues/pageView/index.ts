@@ -25,7 +25,7 @@ const action: ActionDefinition<Settings, Payload> = {
   title: 'Page View',
   description:
     'Record a page view (or, with the Screen Calls preset, a screen view) as an Appcues event whose attributes carry the page’s address, title and properties.',
-  defaultSubscription: 'type = "page"',
+  defaultSubscription: 'type = "page" and userId != null',
   fields: {
     userId: userIdField,
     event: eventNameField('The name of the Appcues event. The default is "Page Viewed".', 'Page Viewed'),

@@ -8,7 +8,7 @@ const action: ActionDefinition<Settings, Payload> = {
   title: 'Track Event',
   description:
     'Record an event for a user in Appcues, so that flows can be triggered and targeted by what the user did.',
-  defaultSubscription: 'type = "track"',
+  defaultSubscription: 'type = "track" and userId != null',
   fields: {
     userId: userIdField,
     event: eventNameField('The name of the event in Appcues. By default it is the Segment event name.', {
