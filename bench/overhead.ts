@@ -92,10 +92,11 @@ function cases(): Case[] {
       events: ofType('group')
     },
     {
-      name: 'deleteUser (default subscription)',
+      // Delete User has no default subscription (an erasure runs only on an event the customer chooses).
+      name: 'deleteUser (on "User Deleted" track calls)',
       action: 'deleteUser',
       subscription: {
-        subscribe: deleteUser.defaultSubscription ?? '',
+        subscribe: 'type = "track" and event = "User Deleted"',
         partnerAction: 'deleteUser',
         mapping: defaultValues(deleteUser.fields) as JSONObject
       },

@@ -58,6 +58,8 @@ describe('npm run bench (BENCH_QUICK smoke run)', () => {
       'send',
       'benchFloor'
     ])
+    // Every case measures events that its subscription takes: each makes at least one request.
+    expect(overhead.data.rows.filter((row: { requestsPerEvent: number }) => !(row.requestsPerEvent >= 1))).toEqual([])
     expect(requests.data.modes.every((mode: { failedEvents: number }) => mode.failedEvents === 0)).toBe(true)
     for (const variant of throughput.data.variants) {
       expect(variant.send.requests).toBeGreaterThan(0)

@@ -1,7 +1,4 @@
 import fs from 'fs'
-import http from 'http'
-import type { AddressInfo } from 'net'
-import type { Socket } from 'net'
 import path from 'path'
 import { PassThrough } from 'stream'
 import { defaultValues } from '@segment/actions-core'
@@ -9,8 +6,9 @@ import { mixedStream } from '../../bench/lib/stream'
 import destination from '../../src/destinations/appcues'
 import { parseSendArgs, sendHelp } from '../../src/cli/send'
 import type { SendSummary } from '../../src/cli/send'
-import type { Simulator, SimulatorState } from '../../src/simulator'
+import type { SimulatorState } from '../../src/simulator'
 import { closeSimulators, simulator } from '../simulator/helpers'
+import { closeProxies, proxyInFront, targetThrough } from './__helpers__/proxy'
 import {
   cli,
   EXAMPLE,
@@ -26,10 +24,8 @@ import {
   writes
 } from './helpers'
 
-const proxies: Array<() => Promise<void>> = []
-
 afterEach(async () => {
-  await Promise.all(proxies.splice(0).map((close) => close()))
+  await closeProxies()
   await closeSimulators()
   removeTempDirs()
 })
@@ -63,56 +59,6 @@ function holdings(state: SimulatorState) {
     Object.entries(state.groupProfiles).map(([id, group]) => [id, { ...group, members: [...group.members].sort() }])
   )
   return { events: writes(state).events, users: state.users, groups: sortedMembers }
-}
-
-type ProxyDecision = 'forward' | 'hold' | { status: number; body: unknown }
-
-/**
- * A proxy in front of the simulator that decides, for each request (with its whole body), whether to forward it, to
- * hold it without an answer, or to answer it itself.
- */
-async function proxy(target: string, decide: (req: http.IncomingMessage, body: Buffer) => ProxyDecision) {
-  const upstream = new URL(target)
-  const sockets = new Set<Socket>()
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks)
-      const decision = decide(req, body)
-      if (decision === 'hold') return
-      if (decision !== 'forward') {
-        res.writeHead(decision.status, { 'content-type': 'application/json' })
-        res.end(JSON.stringify(decision.body))
-        return
-      }
-      const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers)
-          answer.pipe(res)
-        }
-      )
-      forward.on('error', () => res.destroy())
-      forward.end(body)
-    })
-  })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  proxies.push(async () => {
-    sockets.forEach((socket) => socket.destroy())
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
-function targetThrough(sim: Simulator, endpoint: string): string[] {
-  const args = targetArgs(sim)
-  args[args.indexOf('--endpoint') + 1] = endpoint
-  return args
 }
 
 describe('send --batch-size', () => {
@@ -213,7 +159,7 @@ describe('send --batch-size', () => {
     const sim = await simulator({ rateLimit: 0 })
     // Every distinct request to Appcues' data routes is refused with 429 the first time it is sent.
     const refused = new Set<string>()
-    const url = await proxy(sim.url, (req, body) => {
+    const url = await proxyInFront(sim.url, (req, body) => {
       const key = `${req.method ?? ''} ${req.url ?? ''} ${body.toString()}`
       if (req.url?.endsWith('/tags') || refused.has(key)) return 'forward'
       refused.add(key)
@@ -349,7 +295,7 @@ describe('send --batch-size', () => {
     // The credentials check, three batches and two updates of the fourth get through; the other three updates of
     // the fourth are held unanswered when the run is killed.
     const counts = { forwarded: 0, held: 0 }
-    const url = await proxy(sim.url, () => {
+    const url = await proxyInFront(sim.url, () => {
       if (counts.forwarded >= 18) {
         counts.held++
         return 'hold'
@@ -427,7 +373,7 @@ describe('send --batch-size', () => {
     const file = writeLines('twins.jsonl', [twin, twin])
     // The first copy of the call is delivered, the second refused with 503; the run is killed in the long backoff.
     let copies = 0
-    const url = await proxy(sim.url, (req) => {
+    const url = await proxyInFront(sim.url, (req) => {
       if (!req.url?.endsWith('/events') || ++copies !== 2) return 'forward'
       return { status: 503, body: { error: true, status: 503, title: 'Service Unavailable', detail: 'Try again.' } }
     })

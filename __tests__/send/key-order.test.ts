@@ -1,67 +1,26 @@
 import fs from 'fs'
-import http from 'http'
-import type { AddressInfo, Socket } from 'net'
 import path from 'path'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import { orderKeysOf } from '../../src/cli/send/route/order-keys'
 import { closeSimulators, simulator } from '../simulator/helpers'
+import { closeProxies, proxyInFront, targetThrough, UNAVAILABLE } from './__helpers__/proxy'
 import type { Simulator, SimulatorState } from '../../src/simulator'
-import { removeTempDirs, ROOT, send, targetArgs, tempDir } from './helpers'
-
-const servers: Array<() => Promise<void>> = []
+import { removeTempDirs, ROOT, send, tempDir } from './helpers'
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((close) => close()))
+  await closeProxies()
   await closeSimulators()
   removeTempDirs()
 })
 
 /** A proxy in front of the simulator that answers 503 to the first request whose body contains `marker`. */
-async function refuseFirst(sim: Simulator, marker: string): Promise<string> {
-  const upstream = new URL(sim.url)
-  const sockets = new Set<Socket>()
+function refuseFirst(sim: Simulator, marker: string): Promise<string> {
   let refused = false
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks)
-      if (!refused && body.toString().includes(marker)) {
-        refused = true
-        res.writeHead(503, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ error: true, status: 503, title: 'Service Unavailable', detail: 'Try again.' }))
-        return
-      }
-      const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers)
-          answer.pipe(res)
-        }
-      )
-      forward.on('error', () => res.destroy())
-      forward.end(body)
-    })
+  return proxyInFront(sim.url, (_req, body) => {
+    if (refused || !body.toString().includes(marker)) return 'forward'
+    refused = true
+    return UNAVAILABLE
   })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  servers.push(
-    () =>
-      new Promise((resolve) => {
-        sockets.forEach((socket) => socket.destroy())
-        server.close(() => resolve())
-      })
-  )
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
-function through(sim: Simulator, endpoint: string): string[] {
-  const args = targetArgs(sim)
-  args[args.indexOf('--endpoint') + 1] = endpoint
-  return args
 }
 
 function writeLines(events: object[]): string {
@@ -99,7 +58,7 @@ describe("one user's updates reach Appcues in input order, retried or not (issue
       const sim = await simulator({ rateLimit: 0 })
       const endpoint = await refuseFirst(sim, '"plan":"free"')
       const file = writeLines([identify('u1', 'free'), identify('u2', 'free2'), identify('u1', 'pro')])
-      const args = [file, ...through(sim, endpoint), '--rate', '0', '--quiet', '--retry-delay', '300']
+      const args = [file, ...targetThrough(sim, endpoint), '--rate', '0', '--quiet', '--retry-delay', '300']
       const { result } = await send([...args, ...flags(), '--dead-letter', path.join(tempDir(), 'd')])
       expect(result.summary).toMatchObject({ delivered: 3, failed: 0, retries: 1 })
       const state = sim.state()
@@ -179,6 +138,30 @@ describe('Sync Audience one event at a time (issue 18, case 4)', () => {
     expect(
       Object.fromEntries(Object.values(state.segments).map((segment) => [segment.name, segment.members.length]))
     ).toEqual({ trial: 20, power_users: 20 })
+  })
+})
+
+describe('the order keys of events', () => {
+  const subscription = (partnerAction: string) => ({
+    name: partnerAction,
+    subscribe: 'type = "track"',
+    partnerAction,
+    mapping: { userId: { '@path': '$.userId' }, groupId: { '@path': '$.context.groupId' } }
+  })
+  const event = { type: 'track', userId: 'u1', context: { groupId: 'g1' } } as unknown as SegmentEvent
+
+  it('order what overwrites a profile or a group, and leave events (which overwrite nothing) free', () => {
+    expect(orderKeysOf(subscription('identifyUser'), 0)(event)).toEqual(['0 userId u1'])
+    expect(orderKeysOf(subscription('identifyGroup'), 1)(event)).toEqual(['1 groupId g1'])
+    expect(orderKeysOf(subscription('trackEvent'), 2)(event)).toEqual([])
+    expect(orderKeysOf(subscription('pageView'), 3)(event)).toEqual([])
+  })
+
+  it('read plain paths directly and any other mapping through mapping-kit', () => {
+    const mapping = { userId: { '@if': { exists: { '@path': '$.userId' }, then: 'known', else: 'anonymous' } } }
+    const keys = orderKeysOf({ name: 'i', subscribe: 'type = "identify"', partnerAction: 'identifyUser', mapping }, 0)
+    expect(keys(event)).toEqual(['0 userId known'])
+    expect(keys({ type: 'identify' } as unknown as SegmentEvent)).toEqual(['0 userId anonymous'])
   })
 })
 

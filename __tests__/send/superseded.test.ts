@@ -1,63 +1,19 @@
 import fs from 'fs'
-import http from 'http'
-import type { AddressInfo, Socket } from 'net'
 import path from 'path'
 import { closeSimulators, simulator } from '../simulator/helpers'
+import { closeProxies, proxyInFront, targetThrough, UNAVAILABLE } from './__helpers__/proxy'
 import type { Simulator } from '../../src/simulator'
 import { readJsonLines, removeTempDirs, ROOT, send, targetArgs, tempDir } from './helpers'
 
-const servers: Array<() => Promise<void>> = []
-
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((close) => close()))
+  await closeProxies()
   await closeSimulators()
   removeTempDirs()
 })
 
 /** A proxy in front of the simulator that answers 503 to every request `refuse` picks. */
-async function refusing(sim: Simulator, refuse: (url: string, body: string) => boolean): Promise<string> {
-  const upstream = new URL(sim.url)
-  const sockets = new Set<Socket>()
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks)
-      if (refuse(req.url ?? '', body.toString())) {
-        res.writeHead(503, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ error: true, status: 503, title: 'Service Unavailable', detail: 'Try again.' }))
-        return
-      }
-      const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers)
-          answer.pipe(res)
-        }
-      )
-      forward.on('error', () => res.destroy())
-      forward.end(body)
-    })
-  })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  servers.push(
-    () =>
-      new Promise((resolve) => {
-        sockets.forEach((socket) => socket.destroy())
-        server.close(() => resolve())
-      })
-  )
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
-function through(sim: Simulator, endpoint: string): string[] {
-  const args = targetArgs(sim)
-  args[args.indexOf('--endpoint') + 1] = endpoint
-  return args
+function refusing(sim: Simulator, refuse: (url: string, body: string) => boolean): Promise<string> {
+  return proxyInFront(sim.url, (req, body) => (refuse(req.url ?? '', body.toString()) ? UNAVAILABLE : 'forward'))
 }
 
 function writeLines(file: string, events: object[], append = false): string {
@@ -84,7 +40,7 @@ describe('replaying dead letters never undoes a later delivered change (issue 18
     ])
     const first = await send([
       input,
-      ...through(sim, endpoint),
+      ...targetThrough(sim, endpoint),
       ...fast,
       '--batch-size',
       '1',
@@ -129,7 +85,7 @@ describe('replaying dead letters never undoes a later delivered change (issue 18
     const audience = ['--mapping', path.join(ROOT, 'examples', 'audience-mapping.json')]
     await send([
       input,
-      ...through(sim, endpoint),
+      ...targetThrough(sim, endpoint),
       ...fast,
       ...audience,
       '--batch-size',
@@ -159,7 +115,7 @@ describe('replaying dead letters never undoes a later delivered change (issue 18
     const dir = tempDir()
     const deadLetter = path.join(dir, 'dead.jsonl')
     const input = writeLines(path.join(dir, 'events.jsonl'), [identify('u1', 'free')])
-    const args = [...through(sim, endpoint), ...fast, '--batch-size', '1', '--dead-letter', deadLetter]
+    const args = [...targetThrough(sim, endpoint), ...fast, '--batch-size', '1', '--dead-letter', deadLetter]
     const checkpoint = ['--checkpoint', path.join(dir, 'cp')]
     await send([input, ...args, ...checkpoint])
     writeLines(input, [identify('u1', 'pro')], true)
