@@ -120,7 +120,7 @@ describe(`generate:action ${KEY} server, in a throwaway copy of src/`, () => {
   it('writes an action with labelled, described fields, a default subscription and a perform through functions.ts', () => {
     const action = fs.readFileSync(path.join(dir, KEY, 'index.ts'), 'utf8')
     expect(action).toContain(`title: '${TITLE}'`)
-    expect(action).toContain(`defaultSubscription: 'type = "track" and event = "${TITLE}"'`)
+    expect(action).toContain(`defaultSubscription: 'type = "track" and event = "${TITLE}" and userId != null'`)
     expect(action).toContain("} from '../functions'")
     expect(action).toMatch(/appcuesRequest\(request, apiUrl\(settings, `\/users\/\$\{encodeId\(/)
   })

@@ -27,11 +27,11 @@ export function snapshotDestinationName(folderName: string): string {
 }
 
 /**
- * The default subscription: track calls named like the action. A deletion gets none, so that nothing is erased on
- * an event nobody chose for it.
+ * The default subscription: track calls named like the action, from users with a User ID (the action needs one). A
+ * deletion gets none, so that nothing is erased on an event nobody chose for it.
  */
 export function defaultSubscriptionOf(name: ActionName, isDeletion: boolean): string | undefined {
-  return isDeletion ? undefined : `type = "track" and event = "${name.title}"`
+  return isDeletion ? undefined : `type = "track" and event = "${name.title}" and userId != null`
 }
 
 function actionIndex(name: ActionName, subscription: string | undefined): string {
