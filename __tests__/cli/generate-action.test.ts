@@ -8,7 +8,7 @@ import { runActionTests } from '../../src/cli/generate/action/run-tests'
 import { DESTINATION_DIR } from '../../src/cli/load-destination'
 import { validateDestination } from '../../src/cli/validate'
 import { deriveStage, STAGES } from '../../test/stages'
-import { captureIO } from './__helpers__/destination-copy'
+import { captureIO, filesOf } from './__helpers__/destination-copy'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 
@@ -34,17 +34,6 @@ function run(args: string[], cwd: string): Promise<{ code: number | null; out: s
 
 /** The scratch checkout's own executable, run there. */
 const cli = (args: string[], root: string) => run([path.join(root, 'bin', 'appcues-actions.js'), ...args], root)
-
-/** Every file of a folder, by path relative to it. */
-function filesOf(dir: string, base = dir): Record<string, string> {
-  const files: Record<string, string> = {}
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) Object.assign(files, filesOf(full, base))
-    else files[path.relative(base, full)] = fs.readFileSync(full, 'utf8')
-  }
-  return files
-}
 
 /**
  * A throwaway checkout: copies of src/, test/, bin/ and package.json, this package's node_modules, and a

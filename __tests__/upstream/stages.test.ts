@@ -3,17 +3,7 @@ import os from 'os'
 import path from 'path'
 import { DESTINATION_DIR } from '../../src/cli/load-destination'
 import { deriveStage, STAGES } from '../../test/stages'
-
-/** Every file of a folder, by path relative to it. */
-function filesOf(dir: string, base = dir): Record<string, string> {
-  const files: Record<string, string> = {}
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) Object.assign(files, filesOf(full, base))
-    else files[path.relative(base, full)] = fs.readFileSync(full, 'utf8')
-  }
-  return files
-}
+import { filesOf } from '../cli/__helpers__/destination-copy'
 
 describe('the pull request stages the drop-in check derives', () => {
   let dir: string

@@ -2,6 +2,17 @@ import fs from 'fs'
 import path from 'path'
 import { DESTINATION_DIR } from '../../../src/cli/load-destination'
 
+/** Every file of a folder, by path relative to it. */
+export function filesOf(dir: string, base = dir): Record<string, string> {
+  const files: Record<string, string> = {}
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) Object.assign(files, filesOf(full, base))
+    else files[path.relative(base, full)] = fs.readFileSync(full, 'utf8')
+  }
+  return files
+}
+
 /** Copies of the destination live inside the package, so that their imports of '@segment/actions-core' resolve. */
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..')
 
