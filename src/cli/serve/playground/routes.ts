@@ -133,22 +133,24 @@ export function createPlayground(options: PlaygroundOptions = {}): Playground {
     return Promise.resolve({ status: 200, body: view })
   })
 
-  const run = jsonRoute('POST', '/playground/run', async (request, context, redactor) => {
+  /** The JSON body of a run, whose settings (as given, and as filled in) the redactor learns before anything runs. */
+  const settingsBody = async (request: IncomingMessage, context: ServeContext, redactor: Redactor) => {
     requireJson(request)
     const body = await readJsonObject(request, limit)
     const given = typeof body.settings === 'object' && body.settings !== null ? body.settings : {}
     redactor.addSettings(context.definition, given)
     redactor.addSettings(context.definition, settingsForRun(body.settings, simulator).settings)
+    return body
+  }
+
+  const run = jsonRoute('POST', '/playground/run', async (request, context, redactor) => {
+    const body = await settingsBody(request, context, redactor)
     const result = await runPlayground(context.definition, parseRunRequest(body, context.definition), simulator)
     return { status: 200, body: result }
   })
 
   const audience = jsonRoute('POST', '/playground/audience', async (request, context, redactor) => {
-    requireJson(request)
-    const body = await readJsonObject(request, limit)
-    const given = typeof body.settings === 'object' && body.settings !== null ? body.settings : {}
-    redactor.addSettings(context.definition, given)
-    redactor.addSettings(context.definition, settingsForRun(body.settings, simulator).settings)
+    const body = await settingsBody(request, context, redactor)
     const result = await connectAudience(context.definition, parseAudienceRequest(body, context.definition), simulator)
     return { status: 200, body: result }
   })
