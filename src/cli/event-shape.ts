@@ -1,3 +1,5 @@
+import { JSON_BYTE } from './json-bytes'
+
 /**
  * The deepest nesting of objects and arrays an event may have. Deeper events are refused before they are parsed:
  * actions-core walks mappings and payloads recursively, and an event nested a few thousand levels deep exhausts the
@@ -5,12 +7,7 @@
  */
 export const MAX_EVENT_DEPTH = 64
 
-const OPEN_OBJECT = 0x7b
-const OPEN_ARRAY = 0x5b
-const CLOSE_OBJECT = 0x7d
-const CLOSE_ARRAY = 0x5d
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
+const { openObject, openArray, closeObject, closeArray, quote, backslash } = JSON_BYTE
 
 /** Whether the JSON text nests objects and arrays deeper than `limit`, found without parsing it (strings skipped). */
 export function nestedDeeperThan(text: string, limit = MAX_EVENT_DEPTH): boolean {
@@ -19,13 +16,13 @@ export function nestedDeeperThan(text: string, limit = MAX_EVENT_DEPTH): boolean
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     if (inString) {
-      if (code === BACKSLASH) i++
-      else if (code === QUOTE) inString = false
-    } else if (code === QUOTE) {
+      if (code === backslash) i++
+      else if (code === quote) inString = false
+    } else if (code === quote) {
       inString = true
-    } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+    } else if (code === openObject || code === openArray) {
       if (++depth > limit) return true
-    } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+    } else if (code === closeObject || code === closeArray) {
       depth--
     }
   }

@@ -1,20 +1,7 @@
 import { isUtf8 } from 'buffer'
+import { isJsonWhitespace, JSON_BYTE } from '../../json-bytes'
 import { MAX_LINE_BYTES } from './line-reader'
 import type { RawLine, ReadProgress } from './line-reader'
-
-const BYTE = {
-  openObject: 0x7b,
-  closeObject: 0x7d,
-  openArray: 0x5b,
-  closeArray: 0x5d,
-  quote: 0x22,
-  backslash: 0x5c,
-  comma: 0x2c
-}
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
-}
 
 /** Collects one element's bytes, up to a limit past which only its length is counted. */
 class Element {
@@ -67,26 +54,26 @@ export async function* readArrayElements(
       const byte = chunk[i]
       if (!opened) {
         // Skips what precedes the bracket (whitespace, a byte-order mark).
-        if (byte === BYTE.openArray) {
+        if (byte === JSON_BYTE.openArray) {
           opened = true
           progress.bytes += i + 1
           start = i + 1
         }
       } else if (inString) {
         if (escaped) escaped = false
-        else if (byte === BYTE.backslash) escaped = true
-        else if (byte === BYTE.quote) inString = false
-      } else if (byte === BYTE.quote) {
+        else if (byte === JSON_BYTE.backslash) escaped = true
+        else if (byte === JSON_BYTE.quote) inString = false
+      } else if (byte === JSON_BYTE.quote) {
         inString = true
-      } else if (byte === BYTE.openObject || byte === BYTE.openArray) {
+      } else if (byte === JSON_BYTE.openObject || byte === JSON_BYTE.openArray) {
         depth++
-      } else if ((byte === BYTE.closeObject || byte === BYTE.closeArray) && depth > 0) {
+      } else if ((byte === JSON_BYTE.closeObject || byte === JSON_BYTE.closeArray) && depth > 0) {
         depth--
-      } else if (depth === 0 && (byte === BYTE.comma || byte === BYTE.closeArray)) {
+      } else if (depth === 0 && (byte === JSON_BYTE.comma || byte === JSON_BYTE.closeArray)) {
         element.add(chunk.subarray(start, i))
         progress.bytes += i + 1 - start
         start = i + 1
-        closed = byte === BYTE.closeArray
+        closed = byte === JSON_BYTE.closeArray
         const raw = element.take(number + 1)
         // `[]` and a trailing comma hold no element: nothing to report.
         if (raw.tooLong || raw.invalidUtf8 || raw.text.trim() !== '') {
@@ -101,7 +88,7 @@ export async function* readArrayElements(
     } else {
       const rest = chunk.subarray(i)
       progress.bytes += rest.length
-      trailing ||= rest.some((byte) => !isWhitespace(byte))
+      trailing ||= rest.some((byte) => !isJsonWhitespace(byte))
     }
   }
   if (trailing) {

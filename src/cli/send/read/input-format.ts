@@ -1,17 +1,11 @@
+import { isJsonWhitespace, JSON_BYTE } from '../../json-bytes'
 import { readArrayElements } from './array-reader'
 import { MAX_LINE_BYTES, readLines } from './line-reader'
 import type { RawLine, ReadProgress } from './line-reader'
 
-const OPEN_ARRAY = 0x5b
-const CLOSE_ARRAY = 0x5d
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const NEWLINE = 0x0a
-/** Whitespace and the bytes of a UTF-8 byte-order mark, which may precede the first event. */
-const LEADING = new Set([0x20, 0x0a, 0x0d, 0x09, 0xef, 0xbb, 0xbf])
-const WHITESPACE = new Set([0x20, 0x0a, 0x0d, 0x09])
+const { openArray, closeArray, openObject, closeObject, quote, backslash, newline: NEWLINE } = JSON_BYTE
+/** The bytes of a UTF-8 byte-order mark, which may precede the first event like whitespace. */
+const BYTE_ORDER_MARK = new Set([0xef, 0xbb, 0xbf])
 
 export type InputFormat = 'json-lines' | 'json-array'
 
@@ -36,15 +30,15 @@ function closeOnFirstLine(bytes: Buffer, start: number): number | undefined {
     const byte = bytes[i]
     if (inString) {
       if (escaped) escaped = false
-      else if (byte === BACKSLASH) escaped = true
-      else if (byte === QUOTE) inString = false
+      else if (byte === backslash) escaped = true
+      else if (byte === quote) inString = false
     } else if (byte === NEWLINE) {
       return undefined
-    } else if (byte === QUOTE) {
+    } else if (byte === quote) {
       inString = true
-    } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
+    } else if (byte === openArray || byte === openObject) {
       depth++
-    } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
+    } else if (byte === closeArray || byte === closeObject) {
       depth--
       if (depth === 0) return i + 1
     }
@@ -75,19 +69,19 @@ async function decideFormat(
   let start = -1
   while (start === -1 && !done) {
     await more()
-    start = bytes.findIndex((byte) => !LEADING.has(byte))
+    start = bytes.findIndex((byte) => !isJsonWhitespace(byte) && !BYTE_ORDER_MARK.has(byte))
   }
-  if (start === -1 || bytes[start] !== OPEN_ARRAY) return { format: 'json-lines', head }
+  if (start === -1 || bytes[start] !== openArray) return { format: 'json-lines', head }
   while (!done && bytes.indexOf(NEWLINE, start) === -1 && bytes.length - start <= MAX_LINE_BYTES) await more()
   const end = closeOnFirstLine(bytes, start)
   const newline = bytes.indexOf(NEWLINE, start)
-  if (end === undefined || newline === -1 || bytes.subarray(end, newline).some((byte) => !WHITESPACE.has(byte))) {
+  if (end === undefined || newline === -1 || bytes.subarray(end, newline).some((byte) => !isJsonWhitespace(byte))) {
     return { format: 'json-array', head }
   }
   // The first line is one whole array: JSON lines when anything but whitespace follows it.
   let rest = newline + 1
   for (;;) {
-    while (rest < bytes.length && WHITESPACE.has(bytes[rest])) rest++
+    while (rest < bytes.length && isJsonWhitespace(bytes[rest])) rest++
     if (rest < bytes.length) return { format: 'json-lines', head }
     if (done) return { format: 'json-array', head }
     await more()

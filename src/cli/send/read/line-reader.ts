@@ -1,4 +1,5 @@
 import { isUtf8 } from 'buffer'
+import { JSON_BYTE } from '../../json-bytes'
 
 export interface RawLine {
   /** 1-based line number in the input. */
@@ -19,7 +20,7 @@ export interface ReadProgress {
   bytes: number
 }
 
-const NEWLINE = 0x0a
+const NEWLINE = JSON_BYTE.newline
 
 /** The largest line (or array element) read as an event: 8 MiB. */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024
