@@ -21,7 +21,8 @@ import {
   targetArgs,
   tempDir,
   waitFor,
-  writes
+  writes,
+  UNTHROTTLED
 } from './helpers'
 
 afterEach(async () => {
@@ -30,7 +31,6 @@ afterEach(async () => {
   removeTempDirs()
 })
 
-const fast = ['--quiet', '--rate', '0', '--sim-rate-limit', '0']
 const quick = ['--quiet', '--rate', '0', '--retry-delay', '5']
 
 function writeLines(name: string, events: unknown[]): string {
@@ -76,8 +76,8 @@ describe('send --batch-size', () => {
   // Each run of these tests waits only for its own work (no timer, no polling): the timeout is a backstop for a
   // loaded machine, not a speed bound.
   it('counts every outcome exactly with batching on, with fewer requests than one event at a time', async () => {
-    const single = await send([EXAMPLE, ...fast, '--batch-size', '1', ...deadLetterArgs('a.jsonl')])
-    const batched = await send([EXAMPLE, ...fast, ...deadLetterArgs('b.jsonl')])
+    const single = await send([EXAMPLE, ...UNTHROTTLED, '--batch-size', '1', ...deadLetterArgs('a.jsonl')])
+    const batched = await send([EXAMPLE, ...UNTHROTTLED, ...deadLetterArgs('b.jsonl')])
     expect(single.result.summary).toMatchObject({ ...EXAMPLE_COUNTS, batchSize: 1 })
     expect(batched.result.summary).toMatchObject({ ...EXAMPLE_BATCHED_COUNTS, batchSize: 100, retries: 0 })
     expect(batched.result.summary.requests).toBeLessThan(single.result.summary.requests)
@@ -92,8 +92,8 @@ describe('send --batch-size', () => {
 
   it('merges the repeated profile updates of a stream within each batch, with the same holdings', async () => {
     const file = streamFile(500)
-    const one = await send([file, ...fast, '--batch-size', '1', ...deadLetterArgs()])
-    const many = await send([file, ...fast, ...deadLetterArgs()])
+    const one = await send([file, ...UNTHROTTLED, '--batch-size', '1', ...deadLetterArgs()])
+    const many = await send([file, ...UNTHROTTLED, ...deadLetterArgs()])
     expect(outcomes(many.result.summary)).toEqual({ ...outcomes(one.result.summary), read: 500, delivered: 500 })
     // The stream repeats 200 users and 20 groups: their profile updates are merged within each batch.
     expect(many.result.summary.requests).toBeLessThan(one.result.summary.requests * 0.92)
@@ -120,7 +120,7 @@ describe('send --batch-size', () => {
       { type: 'track', userId: 'u2', event: 'Opened', timestamp: '2024-05-01T09:02:00Z' }
     ])
     const deadLetter = path.join(tempDir(), 'dead.jsonl')
-    const { result } = await send([file, ...fast, '--dead-letter', deadLetter])
+    const { result } = await send([file, ...UNTHROTTLED, '--dead-letter', deadLetter])
     // The anonymous identify call (line 2) matches no preset: presets take calls with a User ID only.
     expect(result.summary).toMatchObject({ read: 11, delivered: 6, rejected: 4, failed: 0, skipped: 1 })
     // 1 credentials check, one profile update per user (u1's two identify calls merged), 2 events, 1 group, 1 membership
@@ -399,11 +399,11 @@ describe('send --batch-size', () => {
       { type: 'identify', userId: 'u1', traits: { b: 2 } }
     ])
     // Batches of 2: the first identify call waits at most 20 lines, so the two are sent apart.
-    const small = await send([file, ...fast, '--batch-size', '2', ...deadLetterArgs()])
+    const small = await send([file, ...UNTHROTTLED, '--batch-size', '2', ...deadLetterArgs()])
     expect(small.result.summary).toMatchObject({ delivered: 30, failed: 0 })
     expect(small.result.simulatorState!.profiles.map((profile) => profile.attributes)).toEqual([{ a: 1 }, { b: 2 }])
     // Batches of 5 wait up to 50 lines: the two are merged.
-    const large = await send([file, ...fast, '--batch-size', '5', ...deadLetterArgs()])
+    const large = await send([file, ...UNTHROTTLED, '--batch-size', '5', ...deadLetterArgs()])
     expect(large.result.simulatorState!.profiles.map((profile) => profile.attributes)).toEqual([{ a: 1, b: 2 }])
   })
 
@@ -445,7 +445,7 @@ describe('send --batch-size', () => {
     ])
     const off = await send([
       file,
-      ...fast,
+      ...UNTHROTTLED,
       '--mapping',
       mapping({ ...profileMapping, enable_batching: false }),
       ...deadLetterArgs()
@@ -453,7 +453,7 @@ describe('send --batch-size', () => {
     expect(off.result.summary).toMatchObject({ read: 7, delivered: 7, failed: 0 })
     expect(off.result.simulatorState!.counts).toMatchObject({ profileUpdates: 4, segmentMessages: 3 })
 
-    const on = await send([file, ...fast, '--mapping', mapping(profileMapping), ...deadLetterArgs()])
+    const on = await send([file, ...UNTHROTTLED, '--mapping', mapping(profileMapping), ...deadLetterArgs()])
     expect(on.result.summary).toMatchObject({ read: 7, delivered: 7, failed: 0 })
     expect(on.result.simulatorState!.counts).toMatchObject({ profileUpdates: 1, segmentMessages: 3 })
     expect(on.result.simulatorState!.users).toEqual({ u1: { n: 4 } })

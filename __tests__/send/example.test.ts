@@ -13,7 +13,8 @@ import {
   send,
   targetArgs,
   tempDir,
-  writes
+  writes,
+  UNTHROTTLED
 } from './helpers'
 
 afterEach(async () => {
@@ -21,12 +22,10 @@ afterEach(async () => {
   removeTempDirs()
 })
 
-const fast = ['--quiet', '--rate', '0', '--sim-rate-limit', '0']
-
 describe('send examples/events.jsonl into the in-process simulator', () => {
   it('counts every outcome exactly, and the simulator holds every deliverable event once with nothing dropped', async () => {
     const deadLetter = path.join(tempDir(), 'dead.jsonl')
-    const { result, stdout, stderr } = await send([EXAMPLE, ...fast, '--dead-letter', deadLetter])
+    const { result, stdout, stderr } = await send([EXAMPLE, ...UNTHROTTLED, '--dead-letter', deadLetter])
     const { summary } = result
     expect(summary).toMatchObject({
       ...EXAMPLE_BATCHED_COUNTS,
@@ -79,7 +78,7 @@ describe('send examples/events.jsonl into the in-process simulator', () => {
   it('writes each rejected event to the dead-letter file with its reason, and send takes that file back', async () => {
     const dir = tempDir()
     const deadLetter = path.join(dir, 'dead.jsonl')
-    await send([EXAMPLE, ...fast, '--dead-letter', deadLetter])
+    await send([EXAMPLE, ...UNTHROTTLED, '--dead-letter', deadLetter])
     // Events finish batch by batch, so the file is in the order their batches finished.
     const letters = readJsonLines(deadLetter).sort((a, b) => a.line - b.line)
     expect(letters.map((letter) => letter.line)).toEqual(EXAMPLE_REJECTED_LINES)
@@ -96,7 +95,7 @@ describe('send examples/events.jsonl into the in-process simulator', () => {
     }
     expect(letters.map((letter) => letter.subscription)).toEqual(['Track Calls', 'Track Calls', 'Identify Calls'])
 
-    const again = await send([deadLetter, ...fast, '--dead-letter', path.join(dir, 'again.jsonl')])
+    const again = await send([deadLetter, ...UNTHROTTLED, '--dead-letter', path.join(dir, 'again.jsonl')])
     expect(again.result.summary).toMatchObject({
       read: 3,
       malformed: 0,
@@ -113,7 +112,7 @@ describe('send examples/events.jsonl into the in-process simulator', () => {
     const dir = tempDir()
     const input = path.join(dir, 'events.jsonl')
     fs.copyFileSync(EXAMPLE, input)
-    const { result, stdout } = await send([input, ...fast, '--json'])
+    const { result, stdout } = await send([input, ...UNTHROTTLED, '--json'])
     expect(stdout).toHaveLength(1)
     const printed = JSON.parse(stdout[0])
     expect(printed).toEqual(JSON.parse(JSON.stringify(result.summary)))
@@ -165,7 +164,7 @@ describe('send examples/events.jsonl into the in-process simulator', () => {
   it('runs a mapping file instead of the presets', async () => {
     const { result } = await send([
       EXAMPLE,
-      ...fast,
+      ...UNTHROTTLED,
       '--mapping',
       MAPPING,
       '--dead-letter',

@@ -4,7 +4,7 @@ import http from 'http'
 import type { AddressInfo } from 'net'
 import path from 'path'
 import { closeSimulators, simulator } from '../simulator/helpers'
-import { cli, readJsonLines, removeTempDirs, ROOT, send, targetArgs, tempDir } from './helpers'
+import { cli, readJsonLines, removeTempDirs, ROOT, send, targetArgs, tempDir, UNTHROTTLED } from './helpers'
 
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()))
@@ -12,7 +12,6 @@ afterEach(async () => {
   removeTempDirs()
 })
 
-const fast = ['--quiet', '--rate', '0', '--sim-rate-limit', '0']
 /** The same against a simulator that the test started (the --sim-* flags are for the in-process one only). */
 const remote = ['--quiet', '--rate', '0', '--retry-delay', '5']
 const closers: Array<() => Promise<void>> = []
@@ -51,7 +50,14 @@ describe('one bad event never fails another', () => {
       const good = Array.from({ length: 6 }, (_, i) => ({ type: 'identify', userId: `ok-${i}`, traits: { n: i } }))
       const file = writeFile('events.jsonl', jsonLines([...good.slice(0, 3), ...badShapes, ...good.slice(3)]))
       const deadLetter = path.join(tempDir(), 'dead.jsonl')
-      const { result } = await send([file, ...fast, '--batch-size', String(batchSize), '--dead-letter', deadLetter])
+      const { result } = await send([
+        file,
+        ...UNTHROTTLED,
+        '--batch-size',
+        String(batchSize),
+        '--dead-letter',
+        deadLetter
+      ])
       expect(result.summary).toMatchObject({ read: 10, delivered: 6, rejected: 4, failed: 0, retries: 0 })
       expect(Object.keys(result.simulatorState!.users).sort()).toEqual(good.map((event) => event.userId).sort())
       const letters = readJsonLines(deadLetter)
@@ -66,7 +72,7 @@ describe('one bad event never fails another', () => {
         [7, 'rejected', 'context must be an object, but it is an array. Fix the event\'s "context" (or leave it out).']
       ])
       // Sent back, the dead letters are rejected again, each alone: none is counted failed.
-      const again = await send([deadLetter, ...fast, '--dead-letter', path.join(tempDir(), 'again.jsonl')])
+      const again = await send([deadLetter, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'again.jsonl')])
       expect(again.result.summary).toMatchObject({ read: 4, rejected: 4, failed: 0, delivered: 0 })
     },
     60_000
@@ -74,7 +80,7 @@ describe('one bad event never fails another', () => {
 
   it('gives a page event whose context.page is a string the real reason', async () => {
     const file = writeFile('page.jsonl', jsonLines([{ type: 'page', userId: 'u1', context: { page: 'home' } }]))
-    const { result } = await send([file, ...fast, '--dead-letter', path.join(tempDir(), 'dead.jsonl')])
+    const { result } = await send([file, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'dead.jsonl')])
     expect(result.summary).toMatchObject({ read: 1, rejected: 1, failed: 0 })
     expect(result.summary.topRejectedReasons).toEqual([
       {
@@ -90,7 +96,7 @@ describe('one bad event never fails another', () => {
     async (depth) => {
       const deep = `{"type":"track","userId":"deep","event":"Deep","properties":${nested(depth)}}`
       const file = writeFile('deep.jsonl', `${JSON.stringify(track(1))}\n${deep}\n${JSON.stringify(track(2))}\n`)
-      const { result } = await send([file, ...fast, '--dead-letter', path.join(tempDir(), 'dead.jsonl')])
+      const { result } = await send([file, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'dead.jsonl')])
       expect(result.exitCode).toBe(0)
       expect(result.summary).toMatchObject({ read: 2, malformed: 1, delivered: 2, failed: 0 })
       expect(result.summary.malformedLines).toEqual([
@@ -103,7 +109,15 @@ describe('one bad event never fails another', () => {
   it('keeps reading after an event nested 5,000 levels deep in a child process, with a summary', async () => {
     const deep = `{"type":"track","userId":"deep","event":"Deep","properties":${nested(5000)}}`
     const file = writeFile('deep.jsonl', `${deep}\n${JSON.stringify(track(1))}\n`)
-    const child = cli(['send', file, '--simulate', '--json', ...fast, '--dead-letter', path.join(tempDir(), 'd.jsonl')])
+    const child = cli([
+      'send',
+      file,
+      '--simulate',
+      '--json',
+      ...UNTHROTTLED,
+      '--dead-letter',
+      path.join(tempDir(), 'd.jsonl')
+    ])
     const { code } = await child.exit
     expect(code).toBe(0)
     expect(JSON.parse(child.stdout())).toMatchObject({ read: 1, delivered: 1, malformed: 1 })
@@ -114,7 +128,14 @@ describe('input that is not one event a line', () => {
   it('reads a top-level JSON array of events, element by element', async () => {
     const events = [track(1), track(2, { properties: { note: 'a, b ] } [ "quoted" \\ end' } }), track(3)]
     const file = writeFile('export.json', JSON.stringify(events, null, 2))
-    const { result } = await send([file, ...fast, '--batch-size', '1', '--dead-letter', path.join(tempDir(), 'd')])
+    const { result } = await send([
+      file,
+      ...UNTHROTTLED,
+      '--batch-size',
+      '1',
+      '--dead-letter',
+      path.join(tempDir(), 'd')
+    ])
     expect(result.summary).toMatchObject({ lines: 3, read: 3, delivered: 3, malformed: 0 })
     expect(result.simulatorState!.events.map((event) => event.name).sort()).toEqual(['Good 1', 'Good 2', 'Good 3'])
     expect(result.simulatorState!.events.find((event) => event.name === 'Good 2')?.attributes.note).toBe(
@@ -124,7 +145,7 @@ describe('input that is not one event a line', () => {
 
   it('refuses a pretty-printed JSON document with exit 1 and says what the file looks like', async () => {
     const file = writeFile('pretty.json', JSON.stringify(track(1), null, 2))
-    const { result, stdout } = await send([file, ...fast, '--dead-letter', path.join(tempDir(), 'd')])
+    const { result, stdout } = await send([file, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'd')])
     expect(result.exitCode).toBe(1)
     expect(result.summary.read).toBe(0)
     expect(result.summary.noEvents).toMatch(/^no event could be read from .*pretty\.json: every one of its 7 non-blank/)
@@ -134,7 +155,7 @@ describe('input that is not one event a line', () => {
 
   it('with --quiet, still says why lines were malformed in the summary', async () => {
     const file = writeFile('mixed.jsonl', `not json\n{"type":"track"\n${JSON.stringify(track(1))}\n[1]\n`)
-    const { stdout, stderr } = await send([file, ...fast, '--dead-letter', path.join(tempDir(), 'd')])
+    const { stdout, stderr } = await send([file, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'd')])
     expect(stderr.join('\n')).not.toMatch(/line \d+: skipped/)
     const text = stdout.join('\n')
     expect(text).toMatch(/\s2 × not valid JSON\n/)
@@ -150,7 +171,7 @@ describe('input that is not one event a line', () => {
       Buffer.from('1","traits":{"a":1}}\n')
     ])
     const file = writeFile('latin.jsonl', Buffer.concat([bad, Buffer.from(`${JSON.stringify(track(1))}\n`)]))
-    const { result } = await send([file, ...fast, '--dead-letter', path.join(tempDir(), 'd')])
+    const { result } = await send([file, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'd')])
     expect(result.summary).toMatchObject({ read: 1, malformed: 1, delivered: 1 })
     expect(result.summary.malformedLines[0]).toEqual({
       line: 1,
@@ -163,7 +184,7 @@ describe('input that is not one event a line', () => {
 describe('duplicate messageIds', () => {
   it('skips a repeated messageId with the reason, and delivers the first', async () => {
     const file = writeFile('dups.jsonl', jsonLines([track(1), track(2), track(1), track(1, { event: 'Other' })]))
-    const { result, stdout } = await send([file, ...fast, '--dead-letter', path.join(tempDir(), 'd')])
+    const { result, stdout } = await send([file, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'd')])
     expect(result.summary).toMatchObject({ read: 4, delivered: 2, skipped: 2 })
     expect(result.summary.topSkippedReasons).toEqual([{ reason: 'duplicate messageId', count: 2 }])
     expect(result.simulatorState!.events.map((event) => event.name).sort()).toEqual(['Good 1', 'Good 2'])
@@ -175,9 +196,9 @@ describe('duplicate messageIds', () => {
     const letter = (subscription: string) => ({ reason: 'x', subscription, event })
     const file = writeFile('dead.jsonl', jsonLines([letter('Identify Calls'), letter('Identify Calls')]))
     const other = writeFile('two.jsonl', jsonLines([letter('Identify Calls'), letter('Another')]))
-    const { result } = await send([file, ...fast, '--dead-letter', path.join(tempDir(), 'd1')])
+    const { result } = await send([file, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'd1')])
     expect(result.summary).toMatchObject({ read: 2, delivered: 1, skipped: 1 })
-    const two = await send([other, ...fast, '--dead-letter', path.join(tempDir(), 'd2')])
+    const two = await send([other, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'd2')])
     expect(two.result.summary.topSkippedReasons).toEqual([])
   }, 30_000)
 })
@@ -193,7 +214,7 @@ describe('large answers from Appcues', () => {
       const file = writeFile('big.jsonl', jsonLines(identifies(5)))
       const { result } = await send([
         file,
-        ...fast,
+        ...UNTHROTTLED,
         '--batch-size',
         String(batchSize),
         '--dead-letter',
@@ -352,7 +373,7 @@ describe('the mixed file of the acceptance', () => {
       const deadLetter = path.join(tempDir(), 'dead.jsonl')
       const { result } = await send([
         mixedFile(),
-        ...fast,
+        ...UNTHROTTLED,
         '--batch-size',
         String(batchSize),
         '--dead-letter',

@@ -1,7 +1,7 @@
 import fs from 'fs'
 import path from 'path'
 import { Readable } from 'stream'
-import { removeTempDirs, send, tempDir } from './helpers'
+import { removeTempDirs, send, tempDir, UNTHROTTLED } from './helpers'
 import { readArrayElements } from '../../src/cli/send/read/array-reader'
 import { readEvents } from '../../src/cli/send/read/input-format'
 import type { RawLine } from '../../src/cli/send/read/line-reader'
@@ -164,17 +164,7 @@ describe('send reports what the reader could not read (issue 18, case 2)', () =>
   async function sendText(text: string) {
     const file = path.join(tempDir(), 'events.json')
     fs.writeFileSync(file, text)
-    const args = [
-      file,
-      '--simulate',
-      '--quiet',
-      '--rate',
-      '0',
-      '--sim-rate-limit',
-      '0',
-      '--dead-letter',
-      `${file}.dead`
-    ]
+    const args = [file, '--simulate', ...UNTHROTTLED, '--dead-letter', `${file}.dead`]
     return (await send(args)).result
   }
 

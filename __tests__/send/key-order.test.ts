@@ -5,7 +5,7 @@ import { orderKeysOf } from '../../src/cli/send/route/order-keys'
 import { closeSimulators, simulator } from '../simulator/helpers'
 import { closeProxies, proxyInFront, targetThrough, UNAVAILABLE } from './__helpers__/proxy'
 import type { Simulator, SimulatorState } from '../../src/simulator'
-import { removeTempDirs, ROOT, send, tempDir } from './helpers'
+import { removeTempDirs, ROOT, send, tempDir, UNTHROTTLED } from './helpers'
 
 afterEach(async () => {
   await closeProxies()
@@ -84,25 +84,19 @@ const audienceChange = (userId: string, key: string, member: boolean) => ({
 
 /** The destination's presets take no audience changes: this mapping subscribes Sync Audience to them. */
 const AUDIENCE_MAPPING = path.join(ROOT, 'examples', 'audience-mapping.json')
+const oneAudienceChangeAtATime = () => [
+  '--simulate',
+  '--mapping',
+  AUDIENCE_MAPPING,
+  ...UNTHROTTLED,
+  '--batch-size',
+  '1'
+]
 
 describe('Sync Audience one event at a time (issue 18, case 4)', () => {
   it('an entry then an exit of a new audience leave the user out of its segment', async () => {
     const file = writeLines([audienceChange('u1', 'new_audience', true), audienceChange('u1', 'new_audience', false)])
-    const { result } = await send([
-      file,
-      '--simulate',
-      '--mapping',
-      AUDIENCE_MAPPING,
-      '--quiet',
-      '--rate',
-      '0',
-      '--sim-rate-limit',
-      '0',
-      '--batch-size',
-      '1',
-      '--dead-letter',
-      path.join(tempDir(), 'd')
-    ])
+    const { result } = await send([file, ...oneAudienceChangeAtATime(), '--dead-letter', path.join(tempDir(), 'd')])
     expect(result.summary).toMatchObject({ delivered: 2, failed: 0 })
     const segments = Object.values(result.simulatorState!.segments)
     expect(segments.map((segment) => [segment.name, segment.members])).toEqual([['new_audience', []]])
@@ -114,16 +108,7 @@ describe('Sync Audience one event at a time (issue 18, case 4)', () => {
     )
     const { result } = await send([
       writeLines(changes),
-      '--simulate',
-      '--mapping',
-      AUDIENCE_MAPPING,
-      '--quiet',
-      '--rate',
-      '0',
-      '--sim-rate-limit',
-      '0',
-      '--batch-size',
-      '1',
+      ...oneAudienceChangeAtATime(),
       '--concurrency',
       '10',
       // Answers take a while, so that entries in flight together would each find no segment yet and create one.

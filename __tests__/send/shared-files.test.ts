@@ -2,11 +2,11 @@ import { spawn, spawnSync } from 'child_process'
 import fs from 'fs'
 import path from 'path'
 import { lockCheckpoint } from '../../src/cli/send/record/checkpoint-lock'
-import { cli, removeTempDirs, ROOT, tempDir, waitFor } from './helpers'
+import { cli, removeTempDirs, ROOT, tempDir, waitFor, UNTHROTTLED } from './helpers'
 
 afterEach(() => removeTempDirs())
 
-const fast = ['--simulate', '--quiet', '--rate', '0', '--sim-rate-limit', '0']
+const fast = ['--simulate', ...UNTHROTTLED]
 const event = (n: number) => JSON.stringify({ type: 'track', userId: `u${n}`, event: 'Signed Up' })
 
 function inputFile(count = 3): string {
