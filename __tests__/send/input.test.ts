@@ -81,6 +81,16 @@ describe('reading the input', () => {
     ).rejects.toThrow('--sim-seed applies only to the simulator')
   })
 
+  it('refuses --endpoint without the credentials of the simulator it names, and with --simulate', async () => {
+    const simulatorAt = ['--endpoint', 'http://127.0.0.1:4567']
+    await expect(send([EXAMPLE, ...simulatorAt])).rejects.toThrow(
+      '--endpoint sends to a simulator you started, with its credentials: also give --account-id, --api-key and --api-secret (the simulator prints them), or leave out --endpoint to simulate in this process.'
+    )
+    await expect(
+      send([EXAMPLE, ...simulatorAt, '--simulate', '--account-id', '1', '--api-key', 'k', '--api-secret', 's'])
+    ).rejects.toThrow('--endpoint and --simulate both choose a simulator: give one of them.')
+  })
+
   it('refuses an --endpoint that is not a simulator on this machine, and stops after retries when it cannot be reached', async () => {
     const dl = ['--dead-letter', path.join(tempDir(), 'd.jsonl'), '--quiet']
     const target = (endpoint: string) => [

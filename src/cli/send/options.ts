@@ -55,7 +55,7 @@ export function sendProgram(io: CommandIO): Program {
     .option('--legacy-api-key <KEY>', 'for deletions (or APPCUES_LEGACY_API_KEY)')
     .option(
       '--endpoint <URL>',
-      'send to a simulator on this machine started with `appcues-actions simulator` (or APPCUES_ENDPOINT) instead of Appcues'
+      'send to a simulator on this machine started with `appcues-actions simulator`, with the credentials it prints (or APPCUES_ENDPOINT)'
     )
     .option('--simulate', 'always use the in-process simulator, even when credentials are set')
     .optionsGroup('Delivery:')
@@ -104,6 +104,15 @@ function targetFrom(
   const apiSecret = value('api-secret', 'APPCUES_API_SECRET')
   const simFlags = [...options.keys(), ...switches].filter((name) => name.startsWith('sim-'))
   const given = [accountId, apiKey, apiSecret].filter((item) => item !== undefined).length
+  const endpoint = value('endpoint', 'APPCUES_ENDPOINT')
+  if (endpoint && switches.has('simulate')) {
+    throw new UsageError('--endpoint and --simulate both choose a simulator: give one of them.')
+  }
+  if (endpoint && given === 0) {
+    throw new UsageError(
+      '--endpoint sends to a simulator you started, with its credentials: also give --account-id, --api-key and --api-secret (the simulator prints them), or leave out --endpoint to simulate in this process.'
+    )
+  }
   if (switches.has('simulate') || given === 0)
     return { kind: 'simulator', options: simulator, forced: switches.has('simulate') }
   if (given < 3) {
@@ -120,7 +129,6 @@ function targetFrom(
   const region = (value('region', 'APPCUES_REGION') ?? 'US').toUpperCase()
   if (region !== 'US' && region !== 'EU') throw new UsageError(`--region must be US or EU, got "${region}".`)
   const legacyApiKey = value('legacy-api-key', 'APPCUES_LEGACY_API_KEY')
-  const endpoint = value('endpoint', 'APPCUES_ENDPOINT')
   return {
     kind: 'appcues',
     accountId: numberFlag('account-id', accountId ?? '', { min: 1, integer: true }),
