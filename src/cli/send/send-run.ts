@@ -51,15 +51,6 @@ const DUPLICATE_REASON = 'duplicate messageId'
 const SUPERSEDED_REASON =
   'superseded dead letter: a later event changed the same user, group or membership and was delivered'
 
-/** Whether the subscription's filter matches the event; a filter that cannot read the event counts as a match. */
-function matchesSafely(subscription: Subscription, event: SegmentEvent): boolean {
-  try {
-    return matcher(subscription)(event)
-  } catch {
-    return true
-  }
-}
-
 /** With batching, standard input that stays silent this long has its partial batches sent. */
 const IDLE_FLUSH_MS = 500
 
@@ -106,16 +97,7 @@ export class SendRun {
     private readonly checkpoint: Checkpoint | undefined,
     totalBytes: number | undefined
   ) {
-    this.matchers = subscriptions.map((subscription) => {
-      const matches = matcher(subscription)
-      return (event: SegmentEvent) => {
-        try {
-          return matches(event)
-        } catch {
-          return true
-        }
-      }
-    })
+    this.matchers = subscriptions.map(matcher)
     this.orderKeys = subscriptions.map((subscription, index) => orderKeysOf(subscription, index))
     this.stateKeys = subscriptions.map((subscription, index) => stateKeyOf(subscription, index))
     if (checkpoint) {
@@ -250,9 +232,7 @@ export class SendRun {
   private rejectAlone(line: number, event: SegmentEvent, only: string | undefined, problem: string): void {
     const { units, deliveredBefore } = this.unitsFor(line, event, only)
     const finals = units.map((unit): FinalResult => {
-      return matchesSafely(unit.subscription, event)
-        ? { kind: 'rejected', reason: problem, status: 400 }
-        : { kind: 'skipped' }
+      return this.matchers[unit.index](event) ? { kind: 'rejected', reason: problem, status: 400 } : { kind: 'skipped' }
     })
     this.finishLine(line, event, units, finals, deliveredBefore)
   }

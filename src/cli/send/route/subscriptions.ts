@@ -122,7 +122,14 @@ export function matcher(subscription: Subscription): (event: SegmentEvent) => bo
   const parsed = parseFql(subscription.subscribe)
   // An unparsable filter is refused before sending starts; should one get here, actions-core reports it per event.
   if ('error' in parsed) return () => true
-  return (event) => validate(parsed, event)
+  // A filter that cannot read the event counts as a match too: actions-core then says what is wrong with it.
+  return (event) => {
+    try {
+      return validate(parsed, event)
+    } catch {
+      return true
+    }
+  }
 }
 
 /** A short stable fingerprint, so that a checkpoint is not resumed with other subscriptions. */
