@@ -179,7 +179,6 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
       ...(stopped ?? run?.stopped ? { stopped: stopped ?? run?.stopped } : {}),
       ...(simulatorState ? { simulator: simulatorState.counts } : {})
     })
-  // Should the run wait for something that can no longer come, Node would exit 0 without a word: say so, exit 1.
   const closeFiles = () => {
     const failure = checkpoint?.close()
     if (failure) io.stderr(`The checkpoint ${checkpoint?.file ?? ''} could not be written: ${failure.message}`)
@@ -190,6 +189,7 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
     }
     lock?.release()
   }
+  // Should the run wait for something that can no longer come, Node would exit 0 without a word: say so, exit 1.
   const guard = guardEventLoop(() => {
     printSummary(summarise(STALLED), options.json, undefined, io)
     closeFiles()
@@ -200,7 +200,7 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
       const index = subscriptions.findIndex((subscription) => subscription.name === letter.subscription)
       return index === -1 ? undefined : stateKeys[index](letter.event)
     })
-    run = new SendRun(options, io, subscriptions, deadLetters, checkpoint, input.totalBytes)
+    run = new SendRun(options, io, subscriptions, stateKeys, deadLetters, checkpoint, input.totalBytes)
     target = await openTarget(options.target)
     try {
       simulatorState = await deliverAll(run, target, input, io, checkpoint)

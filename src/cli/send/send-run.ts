@@ -21,7 +21,7 @@ import { RecentIds } from './route/recent-ids'
 import { deliverWithRetries } from './deliver/retry'
 import type { FinalResult } from './deliver/retry'
 import { matcher } from './route/subscriptions'
-import { orderKeysOf, stateKeyOf } from './route/order-keys'
+import { orderKeysOf } from './route/order-keys'
 import { KeyOrder } from './batch/key-order'
 import type { Place } from './batch/key-order'
 import type { Subscription } from './route/subscriptions'
@@ -87,19 +87,19 @@ export class SendRun {
   private readonly keyOrder = new KeyOrder()
   private readonly matchers: Array<(event: SegmentEvent) => boolean>
   private readonly orderKeys: Array<(event: SegmentEvent) => string[]>
-  private readonly stateKeys: Array<(event: SegmentEvent) => string | undefined>
 
   constructor(
     private readonly options: SendOptions,
     private readonly io: RunOutput,
     private readonly subscriptions: Subscription[],
+    /** Per subscription: the key of what an event overwrites in Appcues (stateKeyOf). */
+    private readonly stateKeys: Array<(event: SegmentEvent) => string | undefined>,
     private readonly deadLetters: DeadLetterFile,
     private readonly checkpoint: Checkpoint | undefined,
     totalBytes: number | undefined
   ) {
     this.matchers = subscriptions.map(matcher)
     this.orderKeys = subscriptions.map((subscription, index) => orderKeysOf(subscription, index))
-    this.stateKeys = subscriptions.map((subscription, index) => stateKeyOf(subscription, index))
     if (checkpoint) {
       checkpoint.onFailure = (error) =>
         this.stop(

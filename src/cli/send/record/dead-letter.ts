@@ -61,11 +61,7 @@ export class DeadLetterFile {
   private readonly deliveries = new Map<string, number>()
   private readonly marks: boolean
 
-  constructor(
-    readonly file: string,
-    append: boolean,
-    keyOf: (letter: DeadLetter) => string | undefined = () => undefined
-  ) {
+  constructor(readonly file: string, append: boolean, keyOf: (letter: DeadLetter) => string | undefined) {
     this.marks = !fs.existsSync(file) || isRegularFile(file)
     // A fresh run starts an empty file; a resumed run adds to the dead letters of the interrupted one.
     if (!append && isRegularFile(file)) fs.truncateSync(file, 0)

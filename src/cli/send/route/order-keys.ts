@@ -21,11 +21,6 @@ const KEY_FIELDS: Record<string, string[]> = {
 }
 const DEFAULT_KEY_FIELDS = ['userId', 'groupId']
 
-/**
- * For one subscription (at `index` in the run's list): the order keys of an event, as the subscription's mapping picks
- * the fields of KEY_FIELDS from it (a mapping that sends every event to one segment gives every event one key). An
- * event the mapping cannot read has no key; the action refuses it anyway.
- */
 /** Reads one mapped field of an event: a plain `$.a.b` path directly, anything else through mapping-kit. */
 type FieldReader = (event: Record<string, unknown>) => unknown
 
@@ -81,22 +76,19 @@ export function orderKeysOf(subscription: Subscription, index: number): (event: 
 }
 
 /**
- * The fields whose values name what a delivered event overwrites: a later delivered event with the same values makes
- * an earlier dead letter out of date (sending it again would write the older change over the newer one). Events
- * (track, page) add to what Appcues holds and overwrite nothing.
+ * The actions whose delivered event makes an earlier dead letter with the same key (KEY_FIELDS) out of date: sending
+ * it again would write the older change over the newer one. A deletion and a legacy Send call are not undone by a
+ * later one.
  */
-const STATE_FIELDS: Record<string, string[]> = {
-  identifyUser: ['userId'],
-  identifyGroup: ['groupId'],
-  syncAudience: ['external_audience_id', 'segmentName', 'userId']
-}
+const SUPERSEDED_BY_LATER = ['identifyUser', 'identifyGroup', 'syncAudience']
 
 /**
  * For one subscription (at `index`): the key of what an event overwrites in Appcues, read through the mapping, or
  * undefined when the event overwrites nothing (or the mapping cannot read it).
  */
 export function stateKeyOf(subscription: Subscription, index: number): (event: SegmentEvent) => string | undefined {
-  const readers = readersOf(subscription, STATE_FIELDS[subscription.partnerAction] ?? [])
+  const { partnerAction } = subscription
+  const readers = SUPERSEDED_BY_LATER.includes(partnerAction) ? readersOf(subscription, KEY_FIELDS[partnerAction]) : []
   if (readers.length === 0) return () => undefined
   return (event) => {
     const parts = readers.map(([, read]) => read(event as unknown as Record<string, unknown>))
