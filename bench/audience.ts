@@ -1,5 +1,6 @@
 import { createTestIntegration, defaultValues, Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent, Subscription } from '@segment/actions-core'
+import { automaticPresetSubscriptions } from '../src/cli/send/route/subscriptions'
 import destination from '../src/destinations/appcues'
 import type { Settings } from '../src/destinations/appcues/generated-types'
 import { routeAppcuesHostsTo, startSimulator } from '../src/simulator'
@@ -9,7 +10,6 @@ import { startCountingProxy } from './lib/counting-proxy'
 import type { CountingProxy } from './lib/counting-proxy'
 import type { Figure } from './lib/figure'
 import { grouped, markdownTable } from './lib/format'
-import { presetSubscriptions } from './lib/subscriptions'
 
 /** A smoke run (BENCH_QUICK) sends 200 changes; every row is scaled to 1,000. */
 const CHANGES = QUICK ? 200 : 1000
@@ -156,7 +156,7 @@ export async function measureAudience(): Promise<{ rows: AudienceRow[]; connectR
   const bench: Bench = { proxy, settings: { accountId, apiKey, apiSecret, region: 'US' } }
   const restoreRoute = routeAppcuesHostsTo(proxy.url)
   const sync = syncAudienceSubscription()
-  const identify = presetSubscriptions().filter((preset) => preset.name === 'Identify Calls')
+  const identify = automaticPresetSubscriptions(destination).filter((preset) => preset.name === 'Identify Calls')
   try {
     const mixed = changes(AUDIENCES)
     const one = changes(AUDIENCES.slice(0, 1), 7)

@@ -1,5 +1,6 @@
 import { defaultValues, Destination } from '@segment/actions-core'
 import type { ActionDefinition, JSONObject, SegmentEvent, Subscription } from '@segment/actions-core'
+import { automaticPresetSubscriptions } from '../src/cli/send/route/subscriptions'
 import destination from '../src/destinations/appcues'
 import type { Settings } from '../src/destinations/appcues/generated-types'
 import { QUICK, SIZES } from './lib/config'
@@ -7,7 +8,7 @@ import { markdownTable, median, round } from './lib/format'
 import { routeAppcuesHostsTo } from '../src/simulator'
 import { startSimulatorProcess } from './lib/processes'
 import { mixedStream } from './lib/stream'
-import { legacySendSubscriptions, presetSubscriptions } from './lib/subscriptions'
+import { legacySendSubscriptions } from './lib/subscriptions'
 import type { Figure } from './lib/figure'
 
 const FLOOR = 'floor (no-op action)'
@@ -59,7 +60,7 @@ function cases(): Case[] {
   const stream = mixedStream(2000, 99)
   const ofType = (type: string) => stream.filter((event) => event.type === type)
   const tracks = ofType('track')
-  const presets = presetSubscriptions()
+  const presets = automaticPresetSubscriptions(destination)
   const preset = (action: string) => {
     const found = presets.find((subscription) => subscription.partnerAction === action)
     if (!found) throw new Error(`No preset for ${action}`)

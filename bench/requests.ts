@@ -1,11 +1,12 @@
 import { Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent, Subscription } from '@segment/actions-core'
+import { automaticPresetSubscriptions, takesBatches } from '../src/cli/send/route/subscriptions'
 import destination from '../src/destinations/appcues'
 import { routeAppcuesHostsTo, startSimulator } from '../src/simulator'
 import { startCountingProxy } from './lib/counting-proxy'
 import type { CountingProxy } from './lib/counting-proxy'
 import { mixedStream, STREAM_MIX } from './lib/stream'
-import { legacySendSubscriptions, presetSubscriptions } from './lib/subscriptions'
+import { legacySendSubscriptions } from './lib/subscriptions'
 
 export interface RequestFigures {
   mode: string
@@ -45,18 +46,17 @@ const oneByOne: Run = async (engine, events, settings) => {
   return failed
 }
 
-/** Whether a subscription's action takes batches: Segment batches only those, and sends others one at a time. */
-const takesBatches = (subscription: Subscription) =>
-  destination.actions[subscription.partnerAction]?.performBatch !== undefined
-
 const inBatches =
   (size: number): Run =>
   async (engine, events, settings) => {
     const subscriptions = (settings.subscriptions ?? []) as unknown as Subscription[]
-    const batched = { ...settings, subscriptions: subscriptions.filter(takesBatches) } as unknown as JSONObject
+    const batched = {
+      ...settings,
+      subscriptions: subscriptions.filter((s) => takesBatches(destination, s))
+    } as unknown as JSONObject
     const single = {
       ...settings,
-      subscriptions: subscriptions.filter((s) => !takesBatches(s))
+      subscriptions: subscriptions.filter((s) => !takesBatches(destination, s))
     } as unknown as JSONObject
     let failed = 0
     for (let i = 0; i < events.length; i += size) {
@@ -94,21 +94,15 @@ export async function measureRequests(count = 5000, batchSizes = [100, 1000]): P
   const settings = { accountId, apiKey, apiSecret, legacyApiKey, region: 'US' }
   const restoreRoute = routeAppcuesHostsTo(proxy.url)
   const events = mixedStream(count)
+  const presets = automaticPresetSubscriptions(destination)
   try {
     return [
       await measure('send action (live destination)', proxy, events, settings, legacySendSubscriptions(), oneByOne),
-      await measure('new actions, unbatched', proxy, events, settings, presetSubscriptions(), oneByOne),
+      await measure('new actions, unbatched', proxy, events, settings, presets, oneByOne),
       ...(await batchSizes.reduce<Promise<RequestFigures[]>>(
         async (done, size) => [
           ...(await done),
-          await measure(
-            `new actions, batches of ${size}`,
-            proxy,
-            events,
-            settings,
-            presetSubscriptions(),
-            inBatches(size)
-          )
+          await measure(`new actions, batches of ${size}`, proxy, events, settings, presets, inBatches(size))
         ],
         Promise.resolve([])
       ))

@@ -36,13 +36,13 @@ function run(args: string[], cwd: string): Promise<{ code: number | null; out: s
 const cli = (args: string[], root: string) => run([path.join(root, 'bin', 'appcues-actions.js'), ...args], root)
 
 /**
- * A throwaway checkout: copies of src/, test/, bin/ and package.json, this package's node_modules, and a
- * tsconfig.json that type-checks the copy with the package's compiler options. Its own executable works on its own
- * src/, so nothing run there can reach the package's destination folder.
+ * A throwaway checkout: copies of src/, test/, bin/, package.json and jest.config.js, this package's node_modules,
+ * and a tsconfig.json that type-checks the copy with the package's compiler options. Its own executable works on its
+ * own src/, so nothing run there can reach the package's destination folder.
  */
 function scratchCheckout(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'appcues-generate-action-'))
-  for (const part of ['src', 'test', 'bin', 'package.json']) {
+  for (const part of ['src', 'test', 'bin', 'package.json', 'jest.config.js']) {
     fs.cpSync(path.join(ROOT, part), path.join(root, part), { recursive: true })
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir')

@@ -1,5 +1,6 @@
 import { RequestRateLimiter } from '../../src/cli/send/deliver/rate-limiter'
-import { backoffMs } from '../../src/cli/send/deliver/retry'
+import type { DeliveryUnit } from '../../src/cli/send/deliver/deliver'
+import { backoffMs, deliverWithRetries } from '../../src/cli/send/deliver/retry'
 import { parseRetryAfter } from '../../src/cli/send/deliver/instrument'
 import { classifyError } from '../../src/cli/send/deliver/classify'
 import { newUnitContext } from '../../src/cli/send/deliver/instrument'
@@ -13,6 +14,31 @@ describe('retry timing', () => {
     expect(backoffMs({ ...policy, random: () => 0 }, 3)).toBe(200)
     expect(backoffMs({ ...policy, random: () => 1 }, 10)).toBe(1000)
     expect(backoffMs({ ...policy, random: () => 1 }, 1, 2000)).toBe(2000)
+  })
+
+  it.each([
+    ['before the backoff starts', (abort: () => void) => abort()],
+    ['during the backoff', (abort: () => void) => setImmediate(abort)]
+  ])('ends an hour-long backoff when the run stops %s: the unit fails as stopped, nothing throws', async (_, when) => {
+    const controller = new AbortController()
+    let stopping = false
+    const finals = await deliverWithRetries(
+      [{ attempts: 1 } as DeliveryUnit],
+      () => Promise.resolve([{ kind: 'retry', reason: 'Appcues answered 503', status: 503 }]),
+      { maxRetries: 5, baseDelayMs: 3_600_000, maxDelayMs: 3_600_000 },
+      {
+        onRetry: () =>
+          when(() => {
+            stopping = true
+            controller.abort()
+          }),
+        stopping: () => stopping,
+        signal: controller.signal
+      }
+    )
+    expect(finals).toEqual([
+      { kind: 'failed', reason: 'Appcues answered 503 (the run was stopped before a retry)', status: 503 }
+    ])
   })
 
   it('reads Retry-After as seconds or a date, capped at a minute', () => {

@@ -2,22 +2,6 @@ import { defaultValues } from '@segment/actions-core'
 import type { JSONObject, Subscription } from '@segment/actions-core'
 import destination from '../../src/destinations/appcues'
 
-/** The subscriptions Segment creates from our automatic presets. */
-export function presetSubscriptions(): Subscription[] {
-  return (destination.presets ?? []).flatMap((preset) =>
-    preset.type === 'automatic'
-      ? [
-          {
-            name: preset.name,
-            partnerAction: preset.partnerAction,
-            subscribe: preset.subscribe,
-            mapping: preset.mapping as JSONObject
-          }
-        ]
-      : []
-  )
-}
-
 /** The live destination's five presets, all pointing at `send` (the Group preset also maps the group traits). */
 export function legacySendSubscriptions(): Subscription[] {
   const mapping = defaultValues(destination.actions.send.fields) as JSONObject

@@ -1,5 +1,6 @@
 import { Destination } from '@segment/actions-core'
 import type { ActionHookType } from '@segment/actions-core/destination-kit'
+import { isObject } from '../event-shape'
 import type { AnyDestination } from '../load-destination'
 import type { RouteAnswer } from './destination-routes'
 
@@ -12,17 +13,17 @@ import type { RouteAnswer } from './destination-routes'
 type Body = Record<string, unknown>
 type Result = { error?: unknown }
 
-const objectOr = (value: unknown, fallback: object = {}) =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? value : fallback
+/** The value when it is a JSON object; anything else counts as an empty one (the other routes answer 400 instead). */
+const asObject = (value: unknown) => (isObject(value) ? value : {})
 
 /** What the UI sends along with every one of these requests. */
 function common(body: Body) {
   return {
-    settings: objectOr(body.settings),
-    payload: objectOr(body.payload),
+    settings: asObject(body.settings),
+    payload: asObject(body.payload),
     page: body.page ?? 1,
-    auth: objectOr(body.auth),
-    audienceSettings: objectOr(body.audienceSettings)
+    auth: asObject(body.auth),
+    audienceSettings: asObject(body.audienceSettings)
   }
 }
 
@@ -59,14 +60,14 @@ export function hooksOf(
 /** POST /<action>/<field>: the choices of a dynamic field. */
 export function dynamicField(definition: AnyDestination, actionKey: string, field: string, body: Body) {
   const action = new Destination(definition).actions[actionKey]
-  const data = { ...common(body), dynamicFieldContext: objectOr(body.dynamicFieldContext) }
+  const data = { ...common(body), dynamicFieldContext: asObject(body.dynamicFieldContext) }
   return answer(() => action.executeDynamicField(field, data as never) as Promise<Result>, `choices of ${field}`)
 }
 
 /** POST /<action>/hooks/<hook>: runs the hook with `hookInputs`; answers its message and saved data. */
 export function hook(definition: AnyDestination, actionKey: string, hookName: string, body: Body) {
   const action = new Destination(definition).actions[actionKey]
-  const data = { ...common(body), hookInputs: objectOr(body.hookInputs), hookOutputs: objectOr(body.hookOutputs) }
+  const data = { ...common(body), hookInputs: asObject(body.hookInputs), hookOutputs: asObject(body.hookOutputs) }
   return answer(() => action.executeHook(hookName as ActionHookType, data as never), `hook ${hookName}`)
 }
 
@@ -82,8 +83,8 @@ export function hookInputChoices(
   const fetch = definition.actions[actionKey].hooks?.[hookName as ActionHookType]?.inputFields?.[input]?.dynamic
   const data = {
     ...common(body),
-    hookInputs: objectOr(body.hookInputs),
-    dynamicFieldContext: objectOr(body.dynamicFieldContext)
+    hookInputs: asObject(body.hookInputs),
+    dynamicFieldContext: asObject(body.dynamicFieldContext)
   }
   return answer(
     () => action.executeDynamicField(input, data as never, fetch as never) as Promise<Result>,

@@ -4,7 +4,7 @@ import type { ValidationContext } from './context'
 import { warning } from './finding'
 import type { Finding } from './finding'
 import { isRecord, list, nonEmptyString, record, recordEntries } from './shape'
-import { isDeletionAction } from './rules-upstream'
+import { isDeletionAction } from '../deletion-action'
 
 /** Section I: what reviewers expect although no tool enforces it (all warnings). */
 export function conventionRules(context: ValidationContext): Finding[] {

@@ -1,6 +1,8 @@
-import { parseFql } from '@segment/destination-subscriptions'
+import { isDeletionAction } from '../deletion-action'
 import type { ValidationContext } from './context'
 import { error } from './finding'
+import { fqlTree } from './fql'
+import type { FqlNode } from './fql'
 import type { Finding } from './finding'
 import { list, record, recordEntries, show } from './shape'
 import type { Loose } from './shape'
@@ -13,34 +15,10 @@ import { LIVE_SETTINGS } from './rules-contract'
  */
 
 /** Settings beyond the live four: credentials only, never a host, URL or endpoint. */
-export const ADDED_SETTINGS: Record<string, { type: string }> = { legacyApiKey: { type: 'password' } }
+const ADDED_SETTINGS: Record<string, { type: string }> = { legacyApiKey: { type: 'password' } }
 
 /** Actions whose Appcues call takes one item: a `performBatch` could only fan out. */
-export const ONE_ITEM_ACTIONS = ['trackEvent', 'pageView']
-
-/** An action that erases or deletes data, judged by its key or title. */
-export function isDeletionAction(key: string, action: Loose): boolean {
-  return /delet|erase|erasure/i.test(`${key} ${String(action.title ?? '')}`)
-}
-
-interface FqlNode {
-  type?: string
-  name?: string
-  operator?: string
-  value?: unknown
-  children?: FqlNode[]
-}
-
-/** The parsed query, or undefined when it does not parse (the B rules report that). */
-function parsed(query: unknown): FqlNode | undefined {
-  if (typeof query !== 'string' || query.trim() === '') return undefined
-  try {
-    const tree = parseFql(query) as FqlNode & { error?: unknown }
-    return tree.error === undefined ? tree : undefined
-  } catch {
-    return undefined
-  }
-}
+const ONE_ITEM_ACTIONS = ['trackEvent', 'pageView']
 
 function leaves(node: FqlNode): FqlNode[] {
   return Array.isArray(node.children) ? node.children.flatMap(leaves) : [node]
@@ -106,7 +84,7 @@ function presetRules({ definition }: ValidationContext): Finding[] {
   for (const preset of list(definition.presets).map(record)) {
     if (preset.type !== 'automatic') continue
     const name = String(preset.name)
-    const tree = parsed(preset.subscribe)
+    const tree = fqlTree(preset.subscribe)
     const action = record(actions[String(preset.partnerAction)])
     const place = { preset: name, action: String(preset.partnerAction) }
     if ((tree && needsEngage(tree)) || readsEngage(action)) {
@@ -132,7 +110,7 @@ function presetRules({ definition }: ValidationContext): Finding[] {
     }
   }
   for (const [key, action] of recordEntries(actions)) {
-    const tree = parsed(action.defaultSubscription)
+    const tree = fqlTree(action.defaultSubscription)
     if (!tree || record(record(action.fields).userId).required !== true || requiresUserId(tree)) continue
     findings.push(
       error(
@@ -162,7 +140,7 @@ function deletionRules({ definition }: ValidationContext): Finding[] {
         ])
     ]
     for (const [where, query, place] of queries) {
-      const tree = parsed(query)
+      const tree = fqlTree(query)
       if (!tree || !leaves(tree).some((leaf) => leaf.type === 'event')) continue
       findings.push(
         error(

@@ -2,6 +2,8 @@ import { spawn } from 'child_process'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
+import cloneDeepWith from 'lodash/cloneDeepWith'
+import mapValues from 'lodash/mapValues'
 
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..', '..')
 
@@ -14,17 +16,30 @@ export interface TestRun {
   output: string
 }
 
-/** The destination project of jest.config.js, with absolute paths so that it works on a folder anywhere. */
-function jestConfig(rootDir: string) {
+type JestProject = Record<string, unknown>
+
+/**
+ * The destination project of this package's jest.config.js, run on a folder anywhere: its tests are the folder's,
+ * `<rootDir>` elsewhere in the project stands for this package, and ts-jest, the compiler options and the modules
+ * the tests import are this package's. The project's ts-jest preset is left out: it only names the transform, which
+ * is resolved here (Jest would look for a preset next to the folder).
+ */
+function jestConfig(rootDir: string): JestProject {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { projects } = require(path.join(PACKAGE_ROOT, 'jest.config.js')) as { projects: JestProject[] }
+  const { preset: _preset, ...project } = cloneDeepWith(projects[0], (value: unknown) =>
+    typeof value === 'string' ? value.replace('<rootDir>', PACKAGE_ROOT) : undefined
+  ) as JestProject
   const resolve = (request: string) => require.resolve(request, { paths: [PACKAGE_ROOT] })
+  const transform = project.transform as Record<string, string>
+  const globals = project.globals as { 'ts-jest': Record<string, unknown> }
   return {
+    ...project,
     rootDir,
-    testEnvironment: 'node',
-    transform: { '^.+\\.ts$': resolve('ts-jest') },
-    globals: { 'ts-jest': { isolatedModules: true, tsconfig: path.join(PACKAGE_ROOT, 'tsconfig.json') } },
-    modulePaths: [path.join(PACKAGE_ROOT, 'node_modules')],
-    setupFilesAfterEnv: [path.join(PACKAGE_ROOT, 'test', 'setup-after-env.ts')],
-    testPathIgnorePatterns: ['/node_modules/', '__tests__/__helpers__/']
+    roots: [rootDir],
+    transform: mapValues(transform, resolve),
+    globals: { ...globals, 'ts-jest': { ...globals['ts-jest'], tsconfig: path.join(PACKAGE_ROOT, 'tsconfig.json') } },
+    modulePaths: [path.join(PACKAGE_ROOT, 'node_modules')]
   }
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout } from 'timers/promises'
 import type { DeliveryUnit } from './deliver'
 import type { AttemptResult, UnitOutcome } from './outcomes'
 
@@ -12,17 +13,12 @@ export interface RetryPolicy {
 export type FinalResult = UnitOutcome | { kind: 'fatal'; reason: string; status?: number }
 
 /** Waits `ms`, or less when `signal` aborts first (the run stops: a backoff is not waited out). */
-export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.resolve()
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal?.addEventListener('abort', done)
-  })
+export async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await setTimeout(ms, undefined, { signal })
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') throw error
+  }
 }
 
 /** Exponential backoff with jitter (half to full of base × 2^n, capped), never shorter than Retry-After. */

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'buffer'
 import { UsageError } from '../../args'
+import { isObject } from '../../event-shape'
 import type { ContentMark } from '../read/content-mark'
 
 /** The version written now; version 1 named its input by its path only. */
@@ -58,8 +59,6 @@ function damaged(file: string, why: string): UsageError {
   )
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
 const isLine = (value: unknown): value is number => isCount(value) && value > 0
 const isList = <T>(value: unknown, each: (item: unknown) => item is T): value is T[] =>

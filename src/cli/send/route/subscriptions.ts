@@ -21,14 +21,9 @@ export interface Subscription {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDefinition = DestinationDefinition<any>
 
-/**
- * The destination's presets, as the subscriptions Segment creates from them. An automatic preset keeps its query. A
- * specificEvent preset has none: Segment's Linked Audiences and Journeys pick the events it takes. For each action
- * such presets point at, one subscription stands in for them with the action's default subscription (which takes
- * the audience, Linked Audience and Journeys events in a file) and the presets' mapping.
- */
-export function presetSubscriptions(definition: AnyDefinition): Subscription[] {
-  const automatic = (definition.presets ?? []).flatMap((preset) =>
+/** The subscriptions Segment creates from the destination's automatic presets, each with the preset's query. */
+export function automaticPresetSubscriptions(definition: AnyDefinition): Subscription[] {
+  return (definition.presets ?? []).flatMap((preset) =>
     preset.type === 'automatic'
       ? [
           {
@@ -40,6 +35,16 @@ export function presetSubscriptions(definition: AnyDefinition): Subscription[] {
         ]
       : []
   )
+}
+
+/**
+ * The destination's presets, as the subscriptions Segment creates from them. An automatic preset keeps its query. A
+ * specificEvent preset has none: Segment's Linked Audiences and Journeys pick the events it takes. For each action
+ * such presets point at, one subscription stands in for them with the action's default subscription (which takes
+ * the audience, Linked Audience and Journeys events in a file) and the presets' mapping.
+ */
+export function presetSubscriptions(definition: AnyDefinition): Subscription[] {
+  const automatic = automaticPresetSubscriptions(definition)
   const emitted = new Map<string, JSONObject>()
   for (const preset of definition.presets ?? []) {
     if (preset.type === 'specificEvent' && !emitted.has(preset.partnerAction)) {
@@ -110,6 +115,11 @@ export function loadMappingFile(file: string, definition: AnyDefinition): Subscr
   const repeated = names.find((name, index) => names.indexOf(name) !== index)
   if (repeated) throw new UsageError(`The mapping file ${file} names two entries "${repeated}"; names must be unique.`)
   return subscriptions
+}
+
+/** Whether the subscription's action has a `performBatch`: Segment batches only those, and sends others one by one. */
+export function takesBatches(definition: AnyDefinition, subscription: { partnerAction: string }): boolean {
+  return definition.actions[subscription.partnerAction]?.performBatch !== undefined
 }
 
 /** The shape actions-core reads from `settings.subscriptions`. */
