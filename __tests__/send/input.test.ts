@@ -32,10 +32,10 @@ describe('reading the input', () => {
       { line: 8, error: expect.stringContaining('it has no "type"') }
     ])
     expect(stderr.filter((line) => line.startsWith('line '))).toEqual([
-      expect.stringMatching(/^line 2: skipped, not valid JSON/),
-      'line 5: skipped, not a JSON object (each line must hold one event)',
-      'line 7: skipped, not a JSON object (each line must hold one event)',
-      expect.stringMatching(/^line 8: skipped, not a Segment event/)
+      expect.stringMatching(/^line 2: malformed, not valid JSON/),
+      'line 5: malformed, not a JSON object (each line must hold one event)',
+      'line 7: malformed, not a JSON object (each line must hold one event)',
+      expect.stringMatching(/^line 8: malformed, not a Segment event/)
     ])
     expect(result.exitCode).toBe(0)
     const strict = await send([file, ...fast, '--strict', '--quiet', '--dead-letter', path.join(dir, 'd.jsonl')])
@@ -60,7 +60,7 @@ describe('reading the input', () => {
     const summary = JSON.parse(child.stdout())
     expect(summary).toMatchObject({ ...EXAMPLE_BATCHED_COUNTS, input: '-', target: { kind: 'simulator' } })
     expect(child.stderr()).toContain('Simulating: no Appcues credentials were given')
-    expect(child.stderr()).toContain('line 10: skipped, not valid JSON')
+    expect(child.stderr()).toContain('line 10: malformed, not valid JSON')
   }, 20_000)
 
   it('refuses a missing input, an input that is a folder and a dead-letter file that is the input', async () => {

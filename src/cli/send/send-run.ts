@@ -200,7 +200,7 @@ export class SendRun {
     } else if (parsed.kind === 'malformed') {
       if (raw.truncated) this.tally.incomplete = parsed.error
       this.tally.addMalformed(parsed.line, parsed.error, raw.text)
-      this.say(`line ${parsed.line}: skipped, ${parsed.error}`)
+      this.say(`line ${parsed.line}: malformed, ${parsed.error}`)
       this.checkpoint?.markLine(raw.line, false)
     } else {
       this.tally.read++
