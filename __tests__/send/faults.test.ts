@@ -165,7 +165,7 @@ describe('delivery under injected faults', () => {
     const deadLetter = path.join(tempDir(), 'd.jsonl')
     const args = [EXAMPLE, ...targetArgs(sim).slice(0, -2), '--legacy-api-key', 'wrong-legacy', ...quick]
     const { result } = await send([...args, '--mapping', MAPPING, '--dead-letter', deadLetter])
-    expect(result.summary).toMatchObject({ delivered: 45, failed: 1, rejected: 7, stopped: null })
+    expect(result.summary).toMatchObject({ delivered: 45, failed: 1, skipped: 5, rejected: 3, stopped: null })
     const [failed] = readJsonLines(deadLetter).filter((letter) => letter.outcome === 'failed')
     expect(failed).toMatchObject({ subscription: 'Erase users', action: 'deleteUser', status: 401, line: 46 })
     expect(failed.reason).toContain('Legacy API Key')
