@@ -1,10 +1,12 @@
 import path from 'path'
 import { closeSimulators, simulator } from '../simulator/helpers'
 import {
+  cli,
   EXAMPLE,
   EXAMPLE_BATCHED_COUNTS,
   EXAMPLE_COUNTS,
   EXAMPLE_REJECTED_LINES,
+  killChildren,
   MAPPING,
   readJsonLines,
   referenceState,
@@ -16,6 +18,7 @@ import {
 } from './helpers'
 
 afterEach(async () => {
+  killChildren()
   await closeSimulators()
   removeTempDirs()
 })
@@ -92,6 +95,30 @@ describe('delivery under injected faults', () => {
     })
     expect(sim.state().counts).toMatchObject({ events: 0, profileUpdates: 9, groupUpdates: 4, memberships: 3 })
   })
+
+  it('waits out many backoffs at once in the real CLI without a listener-leak warning', async () => {
+    const sim = await simulator({ rateLimit: 0, faults: { errorRates: { 503: 1 }, routes: ['userEvents'] } })
+    const child = cli([
+      'send',
+      EXAMPLE,
+      ...targetArgs(sim),
+      ...quick,
+      ...single,
+      '--concurrency',
+      '32',
+      '--max-retries',
+      '1',
+      '--retry-delay',
+      '1000',
+      '--json',
+      '--dead-letter',
+      path.join(tempDir(), 'dead.jsonl')
+    ])
+    const { code } = await child.exit
+    expect(JSON.parse(child.stdout())).toMatchObject({ failed: 30, retries: 30 })
+    expect(code).toBe(1)
+    expect(child.stderr()).not.toContain('MaxListenersExceededWarning')
+  }, 30_000)
 
   it('retries only the failed call of a two-call action: the group profile is written once per group event', async () => {
     const sim = await simulator({ rateLimit: 0, faults: { errorRates: { 500: 0.5 }, routes: ['groupUsers'], seed: 3 } })

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'events'
 import { Destination } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import definition from '../../destinations/appcues'
@@ -75,6 +76,11 @@ function eventOutcome(finals: FinalResult[], deliveredBefore: boolean): EventOut
   return 'skipped'
 }
 
+function listenedToByAll(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal)
+  return controller
+}
+
 /** One run over one input: takes lines, delivers their events, records every outcome. */
 export class SendRun {
   readonly tally = new Tally()
@@ -137,8 +143,11 @@ export class SendRun {
     this.io.stderr(line)
   }
 
-  /** Aborted when the run stops: backoffs end at once, and no event waiting for its turn is sent. */
-  private readonly stopping = new AbortController()
+  /**
+   * Aborted when the run stops: backoffs end at once, and no event waiting for its turn is sent. Every unit in a backoff
+   * listens to it, as many as the run has in flight, so Node's warning at 11 listeners is turned off.
+   */
+  private readonly stopping = listenedToByAll(new AbortController())
 
   stop(reason: string): void {
     this.stopped ??= reason
