@@ -179,7 +179,8 @@ function asBody(value: unknown): Sent {
   return typeof value === 'object' ? (value as JSONLikeObject) : String(value)
 }
 
-function errorCodeOf(code: unknown): keyof typeof ErrorCodes | undefined {
+/** `code` when it is one of actions-core's error codes; undefined for any other code (such as a network error's). */
+export function errorCodeOf(code: unknown): keyof typeof ErrorCodes | undefined {
   return typeof code === 'string' && code in ErrorCodes ? (code as keyof typeof ErrorCodes) : undefined
 }
 
