@@ -4,7 +4,7 @@ import type { CreateAudienceInput, GetAudienceInput } from '@segment/actions-cor
 import type { AudienceSettings, Settings } from '../generated-types'
 import type { SettingHints } from '../types'
 import type { AppcuesSegment, SegmentTarget } from './types'
-import { apiUrl, appcuesRequest, encodeId, KEY_PAIR_HINTS } from '../functions'
+import { apiUrl, appcuesRequest, encodeId, isRecord, KEY_PAIR_HINTS, statusOf } from '../functions'
 
 /**
  * Appcues publishes no limit for the ids of one add or remove call; a larger list is split into requests of at most
@@ -19,18 +19,8 @@ function countStat(statsContext: StatsContext | undefined, name: string, tags: s
   statsContext?.statsClient?.incr(`actions_appcues.${name}`, 1, [...(statsContext.tags ?? []), ...tags])
 }
 
-/** The HTTP status of a failed request: Appcues' answer, or the one its error class carries. */
-function statusOf(error: unknown): number | undefined {
-  const failure = error as { status?: number; response?: { status?: number } }
-  return failure.response?.status ?? failure.status
-}
-
 const segmentsUrl = (settings: Settings, segmentId?: string) =>
   apiUrl(settings, segmentId === undefined ? '/segments' : `/segments/${encodeId(segmentId, 'Appcues Segment ID')}`)
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
 
 function segmentOf(value: unknown): AppcuesSegment | undefined {
   if (!isRecord(value)) return undefined
