@@ -35,8 +35,9 @@ function segmentInAnswer(body: unknown): AppcuesSegment | undefined {
 }
 
 /**
- * Reads the answer of `GET …/segments`: a bare array, or an object that wraps one array (such as `{"data": [...]}`),
- * as Appcues' own command-line client reads it. An empty answer means no segments; anything else is undefined.
+ * Reads the answer of `GET …/segments`. Whether Appcues sends the list bare or wrapped is not confirmed, so both a bare
+ * array and an object that wraps one array (such as `{"data": [...]}`) are read. An empty answer means no segments;
+ * anything else is undefined.
  */
 function segmentsInAnswer(body: unknown): AppcuesSegment[] | undefined {
   if (body === undefined || body === null || body === '') return []
