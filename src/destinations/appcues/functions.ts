@@ -63,7 +63,7 @@ export function encodeId(id: string, fieldLabel: string): string {
     return encodeURIComponent(id)
   } catch {
     throw new PayloadValidationError(
-      `The ${fieldLabel} contains a broken character (a lone UTF-16 surrogate). Map a valid identifier.`
+      `The ${fieldLabel} contains a broken character that cannot be put in a web address, often half of an emoji or another special character left by text cut short. Map a field that holds the complete identifier, or fix the identifier where it is created.`
     )
   }
 }
