@@ -18,13 +18,14 @@ describe('numbers JSON cannot carry exactly are refused per line (issue 18, case
         '{"type":"identify","userId":12345678901234567890,"traits":{"plan":"pro"}}',
         '{"type":"identify","userId":12345678901234567891,"traits":{"plan":"free"}}',
         '{"type":"identify","userId":"u1","traits":{"account_number":98765432109876543210}}',
-        '{"type":"identify","userId":"u2","traits":{"balance":-0,"score":1e21}}',
+        '{"type":"identify","userId":"u2","traits":{"balance":-0}}',
+        '{"type":"identify","userId":"u4","traits":{"score":1e21}}',
         '{"type":"identify","userId":"u3","traits":{"price":10.0,"ratio":0.1,"big":1.5e3,"id":"12345678901234567890"}}'
       ].join('\n')
     )
     const { result } = await send([file, '--simulate', '--quiet', '--rate', '0', '--dead-letter', path.join(dir, 'd')])
     const { summary, simulatorState } = result
-    expect(summary).toMatchObject({ read: 1, malformed: 4, delivered: 1 })
+    expect(summary).toMatchObject({ read: 1, malformed: 5, delivered: 1 })
     expect(summary.malformedLines.map((line) => line.error)).toEqual([
       expect.stringMatching(
         /^a number would change: the number 12345678901234567890 at userId is a whole number beyond 2\^53/
@@ -35,7 +36,10 @@ describe('numbers JSON cannot carry exactly are refused per line (issue 18, case
       expect.stringMatching(
         /the number 98765432109876543210 at traits\.account_number .* write it as a string \("98765432109876543210"\)/
       ),
-      expect.stringMatching(/the number -0 at traits\.balance is a negative zero/)
+      expect.stringMatching(/the number -0 at traits\.balance is a negative zero/),
+      expect.stringMatching(
+        /the number 1e21 at traits\.score is a whole number beyond 2\^53 .* write it as a string \("1e21"\)/
+      )
     ])
     expect(simulatorState?.profiles.map((profile) => [profile.userId, profile.attributes])).toEqual([
       ['u3', { price: 10, ratio: 0.1, big: 1500, id: '12345678901234567890' }]

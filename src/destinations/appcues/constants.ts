@@ -19,5 +19,8 @@ export const MAX_EVENT_NAME_LENGTH = 127
 /** At most this many Appcues requests of one batch are in flight at once. */
 export const BATCH_CONCURRENCY = 10
 
-/** Appcues' own command-line client adds users to a group with POST; some public descriptions say PATCH. */
+/**
+ * The method of the call that adds users to a group. Some published descriptions of the Appcues API say PATCH; the
+ * method lives here so that changing it is a one-line change.
+ */
 export const GROUP_USERS_METHOD = 'POST'

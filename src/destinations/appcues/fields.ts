@@ -10,7 +10,7 @@ const DEFAULT_BATCH_SIZE = 500
 export const userIdField: InputField = {
   label: 'User ID',
   description:
-    'The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID; the presets subscribe only calls that have one, because Appcues stores nothing without a user.',
+    'The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID. Appcues stores nothing without a user ID, so an event without one is refused with an error; the Identify, Track, Page and Screen Calls presets only take calls that have one.',
   type: 'string',
   required: true,
   default: { '@path': '$.userId' }
@@ -27,10 +27,13 @@ export function eventNameField(description: string, defaultValue: InputField['de
   }
 }
 
+/** How the values of an object field become Appcues attributes (see toAppcuesAttributes). */
+export const ATTRIBUTE_RULES =
+  'Nested objects become attributes named parent_child, and lists become comma-separated text. Attributes whose names start with an underscore (_) are left out, because Appcues keeps those names for its own attributes, and so are empty text and empty lists; an empty value (null) clears the attribute in Appcues.'
+
 export const propertiesField: InputField = {
   label: 'Event Properties',
-  description:
-    'Properties sent with the event as Appcues event attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. By default these are the Segment event properties.',
+  description: `Properties sent with the event as Appcues event attributes. ${ATTRIBUTE_RULES} By default these are the Segment event properties.`,
   type: 'object',
   default: { '@path': '$.properties' }
 }

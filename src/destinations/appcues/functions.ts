@@ -63,7 +63,7 @@ export function encodeId(id: string, fieldLabel: string): string {
     return encodeURIComponent(id)
   } catch {
     throw new PayloadValidationError(
-      `The ${fieldLabel} contains a broken character (a lone UTF-16 surrogate). Map a valid identifier.`
+      `The ${fieldLabel} contains a broken character that cannot be put in a web address, often half of an emoji or another special character left by text cut short. Map a field that holds the complete identifier, or fix the identifier where it is created.`
     )
   }
 }
@@ -76,7 +76,8 @@ export const KEY_PAIR_HINTS: SettingHints = {
 
 const MAX_WORDS_LENGTH = 300
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain key-value object: not null, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
@@ -117,6 +118,12 @@ function describeAnswer(error: HTTPError): string {
 /** What went wrong, in words: for an Appcues error answer, its status and Appcues' own words. */
 export function errorMessageOf(error: unknown): string {
   return error instanceof HTTPError ? describeAnswer(error) : (error as Error).message
+}
+
+/** The HTTP status of a failed request: Appcues' answer, or the one its error class carries. */
+export function statusOf(error: unknown): number | undefined {
+  const failure = error as { status?: number; response?: { status?: number } }
+  return failure.response?.status ?? failure.status
 }
 
 /** For a 401, 403 or 404 from Appcues: what Appcues said and which setting to check. Undefined for other errors. */
@@ -179,7 +186,8 @@ function asBody(value: unknown): Sent {
   return typeof value === 'object' ? (value as JSONLikeObject) : String(value)
 }
 
-function errorCodeOf(code: unknown): keyof typeof ErrorCodes | undefined {
+/** `code` when it is one of actions-core's error codes; undefined for any other code (such as a network error's). */
+export function errorCodeOf(code: unknown): keyof typeof ErrorCodes | undefined {
   return typeof code === 'string' && code in ErrorCodes ? (code as keyof typeof ErrorCodes) : undefined
 }
 
@@ -189,13 +197,11 @@ export class BatchResults {
 
   /** Records a failure. `sent` is given when the failure is Appcues' answer to a request (or its absence). */
   fail(indices: number[], error: unknown, sent?: Sent): void {
-    const failure = error as Error & { status?: number; code?: string }
     const answer = error instanceof HTTPError ? (error.response as ModifiedResponse) : undefined
-    const status = answer?.status ?? failure.status ?? 500
     const outcome = {
-      status,
+      status: statusOf(error) ?? 500,
       // Left out for an answer: actions-core infers it from the status.
-      errortype: answer ? undefined : errorCodeOf(failure.code),
+      errortype: answer ? undefined : errorCodeOf((error as { code?: unknown }).code),
       errormessage: errorMessageOf(error),
       ...(sent === undefined ? {} : { sent, body: asBody(answer?.data ?? answer?.content) })
     }

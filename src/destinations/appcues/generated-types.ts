@@ -18,7 +18,7 @@ export interface Settings {
    */
   region: string
   /**
-   * Needed only to delete users (the Delete User action and Segment privacy deletions). This is the Legacy API Key shown in Appcues Studio under Settings, then API Keys, a different credential from the API Key and API Secret. Leave it empty if you do not delete users through Segment: privacy deletions then do nothing in Appcues.
+   * Needed only to delete users (the Delete User action and Segment privacy deletions). Deleting users works only for accounts in the US region: with the Region setting on EU, deletions fail as not implemented and nothing is deleted. This is the Legacy API Key shown in Appcues Studio under Settings, then API Keys, a different credential from the API Key and API Secret. Leave it empty if you do not delete users through Segment: privacy deletions then do nothing in Appcues.
    */
   legacyApiKey?: string
 }

@@ -275,10 +275,11 @@ describe('appcuesRequest', () => {
   })
 
   it('reads an answer in full without cloning it', async () => {
-    nock('https://api.appcues.com')
-      .get('/v2/accounts/123/tags')
-      .reply(200, [{ id: 't1' }])
-    await expect(send()).resolves.toMatchObject({ status: 200, data: [{ id: 't1' }] })
+    // Larger than the 16 KB a clone buffers: reading a clone and leaving the original unread would never settle.
+    const tags = Array.from({ length: 1000 }, (_, index) => ({ id: `t${index}`, name: `Tag number ${index}` }))
+    expect(JSON.stringify(tags).length).toBeGreaterThan(16 * 1024)
+    nock('https://api.appcues.com').get('/v2/accounts/123/tags').reply(200, tags)
+    await expect(send()).resolves.toMatchObject({ status: 200, data: tags })
   })
 })
 

@@ -121,61 +121,60 @@ describe('Appcues (Actions)', () => {
       expect(subscribed('Group Calls', { type: 'identify', userId: 'u1' })).toBe(false)
     })
 
-    it.each([
+    type AppcuesCall = [method: string, path: string, body: nock.DataMatcherMap]
+    const EVENTS = '/v2/accounts/123/users/u1/events'
+
+    it.each<[string, Partial<SegmentEvent>, AppcuesCall[]]>([
       [
         'Identify Calls',
         { type: 'identify', traits: { plan: 'pro', company: { size: 10 } } },
-        'PATCH',
-        '/v2/accounts/123/users/u1/profile',
-        { plan: 'pro', company_size: 10 }
+        [['PATCH', '/v2/accounts/123/users/u1/profile', { plan: 'pro', company_size: 10 }]]
       ],
       [
         'Track Calls',
         { type: 'track', event: 'Invoice Paid', properties: { amount: 3 }, context: { groupId: 'g1' } },
-        'POST',
-        '/v2/accounts/123/users/u1/events',
-        { name: 'Invoice Paid', timestamp: TIMESTAMP, attributes: { amount: 3 }, group_id: 'g1' }
+        [['POST', EVENTS, { name: 'Invoice Paid', timestamp: TIMESTAMP, attributes: { amount: 3 }, group_id: 'g1' }]]
       ],
       [
         'Page Calls',
         { type: 'page', name: 'Pricing', properties: { plan: 'pro' }, context: { page: { url: 'https://a.co/p' } } },
-        'POST',
-        '/v2/accounts/123/users/u1/events',
-        {
-          name: 'Page Viewed',
-          timestamp: TIMESTAMP,
-          attributes: { plan: 'pro', name: 'Pricing', url: 'https://a.co/p' }
-        }
+        [
+          [
+            'POST',
+            EVENTS,
+            {
+              name: 'Page Viewed',
+              timestamp: TIMESTAMP,
+              attributes: { plan: 'pro', name: 'Pricing', url: 'https://a.co/p' }
+            }
+          ]
+        ]
       ],
       [
         'Screen Calls',
         { type: 'screen', name: 'Settings', properties: { tab: 'billing' } },
-        'POST',
-        '/v2/accounts/123/users/u1/events',
-        { name: 'Screen Viewed', timestamp: TIMESTAMP, attributes: { tab: 'billing', name: 'Settings' } }
+        [
+          [
+            'POST',
+            EVENTS,
+            { name: 'Screen Viewed', timestamp: TIMESTAMP, attributes: { tab: 'billing', name: 'Settings' } }
+          ]
+        ]
       ],
       [
         'Group Calls',
         { type: 'group', groupId: 'g1', traits: { name: 'Acme' } },
-        'PATCH',
-        '/v2/accounts/123/groups/g1/profile',
-        { name: 'Acme' }
+        [
+          ['PATCH', '/v2/accounts/123/groups/g1/profile', { name: 'Acme' }],
+          ['POST', '/v2/accounts/123/groups/g1/users', { user_ids: ['u1'] }]
+        ]
       ]
-    ])('%s send a sample call as the Appcues request made for it', async (name, call, method, path, body) => {
+    ])('%s send a sample call as exactly the Appcues requests made for it', async (name, call, appcuesCalls) => {
       const preset = presets.find((candidate) => candidate.name === name)
+      // Any request not listed here fails the test: nock refuses it and the network is closed.
       const scope = nock('https://api.appcues.com')
-        .intercept(path, method, body)
-        .reply(200, {})
-        .post('/v2/accounts/123/groups/g1/users', { user_ids: ['u1'] })
-        .optionally()
-        .reply(200, {})
-      const event = createTestEvent({
-        userId: 'u1',
-        timestamp: TIMESTAMP,
-        properties: {},
-        context: {},
-        ...call
-      } as Partial<SegmentEvent>)
+      for (const [method, path, body] of appcuesCalls) scope.intercept(path, method, body).reply(200, {})
+      const event = createTestEvent({ userId: 'u1', timestamp: TIMESTAMP, properties: {}, context: {}, ...call })
       await testDestination.testAction(preset?.partnerAction ?? '', {
         event,
         settings,

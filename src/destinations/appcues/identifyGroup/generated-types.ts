@@ -10,7 +10,7 @@ export interface Payload {
    */
   userId?: string
   /**
-   * Traits saved as Appcues group profile attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. By default these are the traits of the group call.
+   * Traits saved as Appcues group profile attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. Attributes whose names start with an underscore (_) are left out, because Appcues keeps those names for its own attributes, and so are empty text and empty lists; an empty value (null) clears the attribute in Appcues. By default these are the traits of the group call.
    */
   traits?: {
     [k: string]: unknown

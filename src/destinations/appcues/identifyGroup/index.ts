@@ -2,7 +2,7 @@ import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import type { Attributes } from '../types'
-import { batchSizeField, enableBatchingField } from '../fields'
+import { ATTRIBUTE_RULES, batchSizeField, enableBatchingField } from '../fields'
 import { BATCH_CONCURRENCY, GROUP_USERS_METHOD } from '../constants'
 import {
   apiUrl,
@@ -78,8 +78,7 @@ const action: ActionDefinition<Settings, Payload> = {
     },
     traits: {
       label: 'Group Traits',
-      description:
-        'Traits saved as Appcues group profile attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. By default these are the traits of the group call.',
+      description: `Traits saved as Appcues group profile attributes. ${ATTRIBUTE_RULES} By default these are the traits of the group call.`,
       type: 'object',
       default: { '@path': '$.traits' }
     },

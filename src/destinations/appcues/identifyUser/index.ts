@@ -2,7 +2,7 @@ import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import type { Attributes } from '../types'
-import { batchSizeField, enableBatchingField, userIdField } from '../fields'
+import { ATTRIBUTE_RULES, batchSizeField, enableBatchingField, userIdField } from '../fields'
 import { BATCH_CONCURRENCY } from '../constants'
 import {
   apiUrl,
@@ -38,8 +38,7 @@ const action: ActionDefinition<Settings, Payload> = {
     userId: userIdField,
     traits: {
       label: 'User Traits',
-      description:
-        'Traits saved as Appcues user profile attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. By default these are the traits of the identify call, or the traits in the event context when the call has none.',
+      description: `Traits saved as Appcues user profile attributes. ${ATTRIBUTE_RULES} By default these are the traits of the identify call, or the traits in the event context when the call has none.`,
       type: 'object',
       default: {
         '@if': {

@@ -2,7 +2,7 @@
 
 export interface Payload {
   /**
-   * The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID; the presets subscribe only calls that have one, because Appcues stores nothing without a user.
+   * The ID that identifies the user in Appcues. It must be the same ID your app passes to Appcues. By default it is the Segment User ID. Appcues stores nothing without a user ID, so an event without one is refused with an error; the Identify, Track, Page and Screen Calls presets only take calls that have one.
    */
   userId: string
   /**
@@ -14,27 +14,27 @@ export interface Payload {
    */
   name?: string
   /**
-   * The full address of the page. It is sent as the event attribute "url". By default it is the url of the page in the event context, or the url property when the context has none.
+   * The full address of the page. It is sent as the event attribute "url". By default it is the page’s url in the event context, or the url property when the context has none.
    */
   url?: string
   /**
-   * The path part of the page address. It is sent as the event attribute "path". By default it is the path of the page in the event context, or the path property when the context has none.
+   * The path part of the page address. It is sent as the event attribute "path". By default it is the page’s path in the event context, or the path property when the context has none.
    */
   path?: string
   /**
-   * The title of the page. It is sent as the event attribute "title". By default it is the title of the page in the event context, or the title property when the context has none.
+   * The title of the page. It is sent as the event attribute "title". By default it is the page’s title in the event context, or the title property when the context has none.
    */
   title?: string
   /**
-   * The address of the page the user came from. It is sent as the event attribute "referrer". By default it is the referrer of the page in the event context, or the referrer property when the context has none.
+   * The address of the page the user came from. It is sent as the event attribute "referrer". By default it is the page’s referrer in the event context, or the referrer property when the context has none.
    */
   referrer?: string
   /**
-   * The query string of the page address. It is sent as the event attribute "search". By default it is the search of the page in the event context, or the search property when the context has none.
+   * The part of the page address from the question mark on, such as ?q=shoes, which holds the search terms and other options of the page. It is sent as the event attribute "search". By default it is the page’s search in the event context, or the search property when the context has none.
    */
   search?: string
   /**
-   * Properties sent with the event as Appcues event attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. By default these are the Segment event properties. When a property has the same name as one of the page fields above, the page field wins.
+   * Properties sent with the event as Appcues event attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. Attributes whose names start with an underscore (_) are left out, because Appcues keeps those names for its own attributes, and so are empty text and empty lists; an empty value (null) clears the attribute in Appcues. By default these are the Segment event properties. When a property has the same name as one of the page fields above, the page field’s value is sent if it is not empty, and the property’s value otherwise.
    */
   properties?: {
     [k: string]: unknown

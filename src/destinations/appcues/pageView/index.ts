@@ -9,7 +9,7 @@ const PAGE_FIELD_KEYS = ['url', 'path', 'title', 'referrer', 'search'] as const
 function pageField(key: typeof PAGE_FIELD_KEYS[number], label: string, what: string): InputField {
   return {
     label,
-    description: `${what} It is sent as the event attribute "${key}". By default it is the ${key} of the page in the event context, or the ${key} property when the context has none.`,
+    description: `${what} It is sent as the event attribute "${key}". By default it is the page’s ${key} in the event context, or the ${key} property when the context has none.`,
     type: 'string',
     default: {
       '@if': {
@@ -40,11 +40,15 @@ const action: ActionDefinition<Settings, Payload> = {
     path: pageField('path', 'Page Path', 'The path part of the page address.'),
     title: pageField('title', 'Page Title', 'The title of the page.'),
     referrer: pageField('referrer', 'Referrer', 'The address of the page the user came from.'),
-    search: pageField('search', 'Search Query', 'The query string of the page address.'),
+    search: pageField(
+      'search',
+      'Search Query',
+      'The part of the page address from the question mark on, such as ?q=shoes, which holds the search terms and other options of the page.'
+    ),
     properties: {
       ...propertiesField,
       label: 'Page Properties',
-      description: `${propertiesField.description} When a property has the same name as one of the page fields above, the page field wins.`
+      description: `${propertiesField.description} When a property has the same name as one of the page fields above, the page field’s value is sent if it is not empty, and the property’s value otherwise.`
     },
     timestamp: timestampField
   },

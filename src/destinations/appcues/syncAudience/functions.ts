@@ -4,7 +4,7 @@ import type { CreateAudienceInput, GetAudienceInput } from '@segment/actions-cor
 import type { AudienceSettings, Settings } from '../generated-types'
 import type { SettingHints } from '../types'
 import type { AppcuesSegment, SegmentTarget } from './types'
-import { apiUrl, appcuesRequest, encodeId, KEY_PAIR_HINTS } from '../functions'
+import { apiUrl, appcuesRequest, encodeId, isRecord, KEY_PAIR_HINTS, statusOf } from '../functions'
 
 /**
  * Appcues publishes no limit for the ids of one add or remove call; a larger list is split into requests of at most
@@ -19,18 +19,8 @@ function countStat(statsContext: StatsContext | undefined, name: string, tags: s
   statsContext?.statsClient?.incr(`actions_appcues.${name}`, 1, [...(statsContext.tags ?? []), ...tags])
 }
 
-/** The HTTP status of a failed request: Appcues' answer, or the one its error class carries. */
-function statusOf(error: unknown): number | undefined {
-  const failure = error as { status?: number; response?: { status?: number } }
-  return failure.response?.status ?? failure.status
-}
-
 const segmentsUrl = (settings: Settings, segmentId?: string) =>
   apiUrl(settings, segmentId === undefined ? '/segments' : `/segments/${encodeId(segmentId, 'Appcues Segment ID')}`)
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
 
 function segmentOf(value: unknown): AppcuesSegment | undefined {
   if (!isRecord(value)) return undefined
@@ -45,8 +35,9 @@ function segmentInAnswer(body: unknown): AppcuesSegment | undefined {
 }
 
 /**
- * Reads the answer of `GET …/segments`: a bare array, or an object that wraps one array (such as `{"data": [...]}`),
- * as Appcues' own command-line client reads it. An empty answer means no segments; anything else is undefined.
+ * Reads the answer of `GET …/segments`. Whether Appcues sends the list bare or wrapped is not confirmed, so both a bare
+ * array and an object that wraps one array (such as `{"data": [...]}`) are read. An empty answer means no segments;
+ * anything else is undefined.
  */
 function segmentsInAnswer(body: unknown): AppcuesSegment[] | undefined {
   if (body === undefined || body === null || body === '') return []
@@ -60,7 +51,7 @@ export async function listSegments(request: RequestClient, settings: Settings): 
   const segments = segmentsInAnswer(answer.data ?? answer.content)
   if (!segments) {
     throw new IntegrationError(
-      'Appcues answered the list of segments in a shape this destination does not read (neither a list nor an object holding one), so no segment could be found by name. Connect the audience to Appcues from Engage, or pick the segment when you save a Reverse ETL mapping, and report the answer to the destination maintainers.',
+      'Appcues answered the list of segments in a shape this destination does not read (neither a list nor an object holding one), so no segment could be found by name. Connect the audience to Appcues (Actions) in Engage, or pick an existing segment when you save the Reverse ETL mapping: then no lookup by name is needed. If this keeps happening, contact Segment support with this message, so that the destination can learn to read Appcues’ answer.',
       ErrorCodes.UNKNOWN_ERROR,
       // Not retried: the same answer would come again.
       400

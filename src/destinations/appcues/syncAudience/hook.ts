@@ -3,7 +3,7 @@ import type { DynamicFieldResponse, RequestClient } from '@segment/actions-core'
 import type { ActionHookDefinition, ActionHookResponse } from '@segment/actions-core/destination-kit'
 import type { AudienceSettings, Settings } from '../generated-types'
 import type { Payload, RetlOnMappingSaveInputs, RetlOnMappingSaveOutputs } from './generated-types'
-import { errorMessageOf } from '../functions'
+import { errorCodeOf, errorMessageOf } from '../functions'
 import { getSegment, listSegments, SegmentDirectory, segmentDescription } from './functions'
 
 type Saved = ActionHookResponse<RetlOnMappingSaveOutputs>
@@ -22,7 +22,7 @@ async function segmentChoices(
     const code =
       error instanceof HTTPError
         ? getErrorCodeFromHttpStatus(error.response.status)
-        : (error as { code?: string }).code ?? ErrorCodes.UNKNOWN_ERROR
+        : errorCodeOf((error as { code?: unknown }).code) ?? ErrorCodes.UNKNOWN_ERROR
     return { choices: [], error: { message: errorMessageOf(error), code } }
   }
 }

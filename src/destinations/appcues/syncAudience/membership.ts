@@ -16,14 +16,14 @@ export const DEFAULT_SYNC_MODE: SyncMode = 'mirror'
 
 const NO_MEMBERSHIP =
   'Segment could not tell whether this user entered or left the audience, so there is nothing to sync. ' +
-  'An Engage audience, Linked Audience or Journeys step event says it with a true or false property (track call) or trait (identify call) named after context.personas.computation_key; ' +
-  'a Reverse ETL row says it by its event (new, updated or deleted) under the mapping’s Sync Mode. ' +
-  'Send this action only those events.'
+  'Events from an Engage audience, a Linked Audience or a Journeys step say it with a true or false value named after the audience key: a property of a track call, or a trait of an identify call. ' +
+  'A Reverse ETL row says it by being new, updated or deleted, read under the mapping’s Sync Mode. ' +
+  'Change the mapping’s trigger so that this action receives only those events.'
 
 const NO_SEGMENT =
-  'This event names no Appcues segment: it carries no segment ID from Engage (context.personas.external_audience_id), ' +
-  'the mapping saved no segment, and the Appcues Segment Name is empty. ' +
-  'Connect the audience to Appcues (Actions) in Engage, save the Reverse ETL mapping with a segment, or map the Appcues Segment Name.'
+  'This event names no Appcues segment: it carries no Appcues segment ID (Engage adds one to every event of an audience connected to Appcues), ' +
+  'the mapping has no saved segment (a Reverse ETL mapping saves one when you pick or create a segment), and the Appcues Segment Name field is empty. ' +
+  'Connect the audience to Appcues (Actions) in Engage, save the Reverse ETL mapping again with a segment, or map the Appcues Segment Name field.'
 
 /**
  * Each payload's membership as actions-core resolved it: from the event for Engage audiences, Linked Audiences and

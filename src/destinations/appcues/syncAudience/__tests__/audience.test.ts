@@ -184,5 +184,13 @@ describe('Appcues audiences', () => {
       nock(API).get(SEGMENTS).reply(500, {})
       await expect(picker()).resolves.toMatchObject({ error: { code: 'INTERNAL_SERVER_ERROR' } })
     })
+
+    it('reports a failure without an actions-core error code as an unknown error', async () => {
+      nock(API).get(SEGMENTS).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      await expect(picker()).resolves.toEqual({
+        choices: [],
+        error: { message: expect.stringContaining('socket hang up'), code: 'UNKNOWN_ERROR' }
+      })
+    })
   })
 })
