@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process'
+import { spawn, spawnSync } from 'child_process'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
@@ -34,6 +34,32 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
 
 describe('the appcues-actions executable', () => {
+  it('ends quietly when the reader of its output stops early, and a send still delivers every event', async () => {
+    const outputReadByNobody = (args: string[]) => {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+      child.stdout.destroy()
+      let err = ''
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+      return new Promise<{ code: number | null; err: string }>((resolve) =>
+        child.on('close', (code) => resolve({ code, err }))
+      )
+    }
+    expect(await outputReadByNobody(['send', '--help'])).toEqual({ code: 0, err: '' })
+    const deadLetter = path.join(scratch, 'closed-stdout.dead-letter.jsonl')
+    const send = await outputReadByNobody([
+      'send',
+      '--simulate',
+      '--json',
+      '--quiet',
+      '--dead-letter',
+      deadLetter,
+      'examples/events.jsonl'
+    ])
+    expect(send.err).not.toContain('EPIPE')
+    expect(send.code).toBe(0)
+    expect(fs.readFileSync(deadLetter, 'utf8').trim().split('\n')).toHaveLength(3)
+  }, 60_000)
+
   it('lists every subcommand with --help, help, or no arguments, in aligned columns', () => {
     for (const args of [['--help'], ['help'], []]) {
       const { code, out } = run(args)

@@ -7,10 +7,22 @@ import { parseCommandLine } from './args'
 // every machine, whatever its time zone (Node applies a change of TZ at once).
 process.env.TZ = 'UTC'
 
-const io: CommandIO = {
-  stdout: (line) => process.stdout.write(`${line}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`)
+/**
+ * A reader that stops early (`appcues-actions send --help | head`) closes the pipe: what is left to write is dropped,
+ * and the command goes on (a run still delivers every event and ends with its exit status).
+ */
+function writerTo(stream: NodeJS.WriteStream): (line: string) => void {
+  let closed = false
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    closed = true
+  })
+  return (line) => {
+    if (!closed) stream.write(`${line}\n`)
+  }
 }
+
+const io: CommandIO = { stdout: writerTo(process.stdout), stderr: writerTo(process.stderr) }
 
 /** The top-level program: it lists the commands and suggests one for a typo; each command parses its own flags. */
 function topLevelProgram() {
