@@ -113,7 +113,7 @@ export const startupFigure: Figure<StartupData> = {
       'the three commands one after the other, in a rotating order. The ratio is the median of the per-round ratios ' +
       'to the baseline run in the same round, so a busy machine slows both sides alike.',
     'The CLI runs as installed: `bin/appcues-actions.js` on the compiled `dist/` (`npm run bench` builds it first). ' +
-      '`send` reads the 54 example events and delivers them to its in-process simulator.' +
+      '`send` reads the example file (54 events) and sends them to its in-process simulator, which accepts 46.' +
       (QUICK ? ' QUICK run: not a measurement.' : '')
   ]
 }

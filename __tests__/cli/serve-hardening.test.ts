@@ -17,7 +17,7 @@ import { trickle } from './__helpers__/trickle'
 jest.setTimeout(30_000)
 
 const ACCOUNT_ID = 10001
-/** The README's serve example uses one-letter credentials. */
+/** One-letter credentials: the shortest secrets, which a redaction that matches too much would find everywhere. */
 const ONE_LETTER = { apiKey: 'k', apiSecret: 's', legacyApiKey: 'l' }
 const SMALL_TIMEOUTS = { headersMs: 300, requestMs: 600, checkIntervalMs: 50 }
 

@@ -8,7 +8,7 @@ import { closeSimulators, simulator } from '../simulator/helpers'
 
 // End to end: every action runs through actions-core's request client against the Appcues simulator, at Appcues'
 // real addresses (the host route changes only where the connection goes). The simulator checks each request's
-// credentials and body against the Appcues contract and keeps what it accepted.
+// credentials and body against the schemas we wrote from Appcues' documentation, and keeps what it accepted.
 
 let sim: Simulator
 let unroute: () => void

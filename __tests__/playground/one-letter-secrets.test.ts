@@ -13,7 +13,7 @@ jest.setTimeout(60_000)
 // Without Chromium, browser.test.ts fails (or reports the opt-out); this file only needs to stay out of the way.
 const describeInChromium = browserTestsRun().run ? describe : describe.skip
 
-describeInChromium('the playground page with the one-letter credentials of the README’s serve example', () => {
+describeInChromium('the playground page with one-letter credentials', () => {
   let sim: Simulator
   let serving: Serving
   let browser: Browser

@@ -188,7 +188,7 @@ describe('Appcues.send', () => {
     expect((failure as HTTPError).response.status).toBe(503)
   })
 
-  it('puts a text Account ID into the path as it is, and uses the EU host for EU accounts', async () => {
+  it('accepts a text Account ID, as the live destination does, and uses the EU host for EU accounts', async () => {
     const bodies = acceptAll('https://segment.eu.appcues.com', '/v2/accounts/test-account-id/segment/direct')
     await run(event({ type: 'identify' }), undefined, {
       ...settings,
