@@ -39,7 +39,7 @@ export const SUMMARIES: Record<CommandKey, CommandSummary> = {
   send: {
     name: 'send',
     summary:
-      'send Segment events (JSON lines) through the destination to Appcues, or to a simulator without credentials'
+      'send Segment events (JSON lines or a JSON array) through the destination to Appcues, or to a simulator without credentials'
   },
   simulator: {
     name: 'simulator',
