@@ -1,6 +1,6 @@
-import { UsageError } from '../args'
-import { DEFAULT_CREDENTIALS, HostRouteError, routeAppcuesHostsTo, startRoutedSimulator } from '../../simulator'
+import { DEFAULT_CREDENTIALS, startRoutedSimulator } from '../../simulator'
 import type { Simulator } from '../../simulator'
+import { routeFlagToSimulator } from '../simulator-route'
 import type { SimulatorTarget } from './playground/settings'
 
 /** Where serve's requests for Appcues go: a simulator (in this process, or on this machine) or Appcues itself. */
@@ -36,13 +36,7 @@ export async function openServeTarget(choice: ServeTargetChoice): Promise<ServeT
     }
   }
   if (choice.kind === 'simulator') {
-    let restore: () => void
-    try {
-      restore = routeAppcuesHostsTo(choice.url)
-    } catch (error) {
-      if (error instanceof HostRouteError) throw new UsageError(`--simulator: ${error.message}`)
-      throw error
-    }
+    const restore = routeFlagToSimulator('--simulator', choice.url)
     return {
       simulator: { url: choice.url, credentials: { ...DEFAULT_CREDENTIALS } },
       notice: `Requests for Appcues go to the simulator at ${
