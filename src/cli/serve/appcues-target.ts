@@ -1,7 +1,18 @@
 import { DEFAULT_CREDENTIALS, startRoutedSimulator } from '../../simulator'
-import type { Simulator } from '../../simulator'
+import type { Simulator, SimulatorCredentials, SimulatorState } from '../../simulator'
 import { routeFlagToSimulator } from '../simulator-route'
-import type { SimulatorTarget } from './playground/settings'
+
+/**
+ * The simulator that Appcues' hosts are routed to while serve runs: where it listens, the (made-up) credentials it
+ * accepts, and, for one running in this process, what it holds.
+ */
+export interface SimulatorTarget {
+  url: string
+  credentials: SimulatorCredentials
+  /** What a simulator running in this process holds, and how to clear it. */
+  state?: () => SimulatorState
+  reset?: () => void
+}
 
 /** Where serve's requests for Appcues go: a simulator (in this process, or on this machine) or Appcues itself. */
 export interface ServeTarget {
