@@ -101,6 +101,12 @@ describe('playgroundSetup (what the page draws)', () => {
     expect(action('send')?.fields.find((field) => field.key === 'type')?.choices).toHaveLength(5)
   })
 
+  it('marks the actions that read the segment ID of a connected audience, for the page to offer connecting one', () => {
+    expect(setup.actions.filter((candidate) => candidate.readsAudienceId).map((candidate) => candidate.key)).toEqual([
+      'syncAudience'
+    ])
+  })
+
   it('offers each action’s presets with the sample that matches their trigger', () => {
     expect(action('pageView')?.presets.map((preset) => [preset.name, preset.callType])).toEqual([
       ['Page Calls', 'page'],

@@ -32,10 +32,19 @@ describe('routing Appcues hosts to a simulator', () => {
     expect(routedTarget()).toBeUndefined()
   })
 
+  it('takes every loopback address the local servers take: all of 127.0.0.0/8, ::1, and names under .localhost', () => {
+    for (const url of ['http://127.0.0.2:4567', 'http://[::1]:4567', 'http://appcues.localhost:4567']) {
+      const restore = routeAppcuesHostsTo(url)
+      expect(routedTarget()).toBe(new URL(url).origin)
+      restore()
+    }
+  })
+
   it('refuses a second route and any target that is not a simulator on this machine', async () => {
     expect(() => routeAppcuesHostsTo('https://proxy.example.com:8443')).toThrow(/on this machine/)
     expect(() => routeAppcuesHostsTo('http://10.0.0.5:4567')).toThrow(/on this machine/)
-    expect(() => routeAppcuesHostsTo('http://127.0.0.1')).toThrow(/on this machine/)
+    expect(() => routeAppcuesHostsTo('http://127.0.0.1')).toThrow(/names no port/)
+    expect(() => routeAppcuesHostsTo('http://[::1]')).toThrow(/names no port/)
     expect(() => routeAppcuesHostsTo('not a url')).toThrow(/not an address/)
     const sim = await simulator()
     const restore = routeAppcuesHostsTo(sim.url)

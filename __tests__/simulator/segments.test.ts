@@ -1,3 +1,4 @@
+import { describeHoldings } from '../../src/simulator'
 import { account, call, closeSimulators, simulator } from './helpers'
 
 afterEach(closeSimulators)
@@ -30,6 +31,7 @@ describe('Appcues segments in the simulator', () => {
       { segmentId: id, change: 'remove', userIds: ['u2', 'never-added'] }
     ])
     expect(state.counts).toMatchObject({ segmentCreations: 1, segmentChanges: 2 })
+    expect(describeHoldings(state)).toContain('  segments        1 segment (trial_invited ×2), 2 membership changes')
   })
 
   it('checks the contract: a name to create, a non-empty list of ids, a segment that exists, the right method', async () => {
@@ -74,6 +76,15 @@ describe('Appcues segments in the simulator', () => {
       segmentDeletions: 1,
       requestsByRoute: { segments: 2, segment: 4, segmentAddUsers: 1 }
     })
+    expect(describeHoldings(state)).toContain('  segments        1 segment (trial ×0), 1 deleted, 0 membership changes')
+  })
+
+  it('shows segment deletions among the holdings also when no segment is left', async () => {
+    const sim = await simulator()
+    const segments = `${account(sim)}/segments`
+    const id = (await call(sim, 'POST', segments, { name: 'trial' })).body.id as string
+    expect((await call(sim, 'DELETE', `${segments}/${id}`)).status).toBe(204)
+    expect(describeHoldings(sim.state())).toContain('  segments        0 segments, 1 deleted, 0 membership changes')
   })
 
   it('applies the rate limit and injected faults to the segment routes like the others', async () => {

@@ -1,13 +1,12 @@
 import https from 'https'
 import net from 'net'
 import type { Duplex } from 'stream'
+import { isLoopbackHost } from '../local-server/origins'
 
 /** The hosts the destination sends to: the v2 Public API and the Segment endpoint, in both regions. */
 export const APPCUES_HOSTS = ['api.appcues.com', 'api.eu.appcues.com', 'segment.appcues.com', 'segment.eu.appcues.com']
 
 const ROUTE_MARK = Symbol.for('appcues-actions.simulator-route')
-
-const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 export class HostRouteError extends Error {
   name = 'HostRouteError'
@@ -58,16 +57,22 @@ export function routeAppcuesHostsTo(simulatorUrl: string): () => void {
       `"${simulatorUrl}" is not an address. Give the simulator's, such as http://127.0.0.1:4567.`
     )
   }
-  if (url.protocol !== 'http:' || !LOOPBACK_ADDRESSES.has(url.hostname) || !url.port) {
+  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) {
     throw new HostRouteError(
       `Only a simulator on this machine can stand in for Appcues: give an address such as http://127.0.0.1:4567, not "${simulatorUrl}".`
+    )
+  }
+  if (!url.port) {
+    throw new HostRouteError(
+      `"${simulatorUrl}" names no port: give the simulator's, as it printed its address (such as http://127.0.0.1:4567).`
     )
   }
   const current = routedTarget()
   if (current !== undefined) {
     throw new HostRouteError(`Appcues' hosts are already routed to the simulator at ${current} in this process.`)
   }
-  const address = url.hostname === '[::1]' ? '::1' : url.hostname
+  // A name under .localhost is loopback by definition (RFC 6761), which the system's resolver may not know.
+  const address = url.hostname.endsWith('.localhost') ? 'localhost' : url.hostname.replace(/^\[(.*)\]$/, '$1')
   const previous = https.globalAgent
   const agent = new SimulatorRouteAgent(Number(url.port), address, url.origin)
   https.globalAgent = agent

@@ -62,7 +62,7 @@ const ROUTES: RouteShape[] = [
     methods: ['PATCH', 'GET'],
     pattern: ['v2', 'accounts', ':accountId', 'groups', ':groupId', 'profile']
   },
-  // Appcues' CLI uses POST and other specs PATCH (reference/appcues-api.md 3.3); both are accepted.
+  // Appcues' CLI uses POST and other specs PATCH; both are accepted.
   {
     name: 'groupUsers',
     methods: ['POST', 'PATCH'],
@@ -70,7 +70,7 @@ const ROUTES: RouteShape[] = [
   },
   { name: 'gdprDelete', methods: ['POST'], pattern: ['v1', 'gdpr', 'delete'] },
   { name: 'segmentDirect', methods: ['POST'], pattern: ['v2', 'accounts', ':accountId', 'segment', 'direct'] },
-  // Appcues segments (the audiences flows target), not Segment: reference/appcues-api.md 3.4a.
+  // Appcues segments (the audiences flows target), not Segment.
   { name: 'segments', methods: ['GET', 'POST'], pattern: ['v2', 'accounts', ':accountId', 'segments'] },
   { name: 'segment', methods: ['GET', 'DELETE'], pattern: ['v2', 'accounts', ':accountId', 'segments', ':segmentId'] },
   {

@@ -1,7 +1,7 @@
 import type { RouteName } from './routes'
 
-// JSON Schemas of the request bodies Appcues accepts (reference/appcues-api.md section 3). Values that Appcues
-// takes but silently ignores (nested objects, lists, `_` keys, empty strings) pass here and are reported by drops.ts.
+// JSON Schemas of the request bodies Appcues accepts. Values that Appcues takes but silently ignores (nested objects,
+// lists, `_` keys, empty strings) pass here and are reported by drops.ts.
 
 const id = { type: 'string', minLength: 1 }
 const anyObject = { type: 'object' }

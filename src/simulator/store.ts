@@ -180,6 +180,10 @@ function emptyTotals(): Totals {
   }
 }
 
+type HeldSegment = SegmentSummary & { members: Set<string> }
+
+const summaryOf = ({ members: _members, ...summary }: HeldSegment): SegmentSummary => summary
+
 export type NewRecord<T> = Omit<T, 'seq' | 'receivedAt'>
 
 export class Store {
@@ -187,7 +191,7 @@ export class Store {
   private totals = emptyTotals()
   private users = new Map<string, Attributes>()
   private groupProfiles = new Map<string, { attributes: Attributes; members: Set<string> }>()
-  private segments = new Map<string, SegmentSummary & { members: Set<string> }>()
+  private segments = new Map<string, HeldSegment>()
   private segmentsCreated = 0
   private requestsByRoute = new Map<RouteName, number>()
   private seq = 0
@@ -257,11 +261,12 @@ export class Store {
   }
 
   segmentList(): SegmentSummary[] {
-    return [...this.segments.values()].map(({ members: _members, ...summary }) => summary)
+    return [...this.segments.values()].map(summaryOf)
   }
 
   segmentOf(segmentId: string): SegmentSummary | undefined {
-    return this.segmentList().find((segment) => segment.id === segmentId)
+    const segment = this.segments.get(segmentId)
+    return segment && summaryOf(segment)
   }
 
   /** Creates a segment (Appcues does not say that names are unique, so a second one with a name is a new segment). */

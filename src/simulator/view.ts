@@ -24,13 +24,12 @@ export function describeHoldings(state: SimulatorState): string[] {
   if (counts.deletions > 0) lines.push(`  deletions       ${plural(counts.deletions, 'erasure request')}`)
   if (counts.segmentMessages > 0) lines.push(`  Segment messages ${counts.segmentMessages}`)
   const segments = Object.values(state.segments)
-  if (segments.length > 0) {
+  if (segments.length > 0 || counts.segmentDeletions > 0) {
     const sizes = segments.map((segment) => `${segment.name} ×${segment.members.length}`).join(', ')
     lines.push(
-      `  segments        ${plural(segments.length, 'segment')} (${sizes}), ${plural(
-        counts.segmentChanges,
-        'membership change'
-      )}`
+      `  segments        ${plural(segments.length, 'segment')}${sizes ? ` (${sizes})` : ''}${
+        counts.segmentDeletions > 0 ? `, ${counts.segmentDeletions} deleted` : ''
+      }, ${plural(counts.segmentChanges, 'membership change')}`
     )
   }
   const sample = Object.entries(state.users)[0]

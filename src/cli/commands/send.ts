@@ -1,13 +1,26 @@
+import http from 'http'
+import https from 'https'
 import type { Command, CommandIO } from '../command'
 import { readSendArgs } from '../send/options'
+
+/** How long a finished run's process may take to end on its own before it is ended with its status. */
+const EXIT_GRACE_MS = 1000
+
+/**
+ * Once a run has printed its summary, nothing it started may keep the process alive: connections still open (an
+ * answer that sent its headers and stalled its body stays open after the request timed out) are closed, and should
+ * anything else remain, the process ends with `status` after a short grace.
+ */
+function endAfterRun(status: number): void {
+  http.globalAgent.destroy()
+  https.globalAgent.destroy()
+  setTimeout(() => process.exit(status), EXIT_GRACE_MS).unref()
+}
 
 async function run(args: string[], io: CommandIO): Promise<number> {
   const options = readSendArgs(args, process.env, io)
   if (options === 'help') return 0
-  const [{ runSend, STOP_GRACE_MS }, { endAfterRun }] = await Promise.all([
-    import('../send/run'),
-    import('../send/loop-guard')
-  ])
+  const { runSend, STOP_GRACE_MS } = await import('../send/run')
   const controller = new AbortController()
   let interrupts = 0
   const onSignal = () => {

@@ -17,6 +17,19 @@ function portNumber(value: string): number {
   return port
 }
 
+/** The routes serve answers, with the placeholders the destination's definition fills in. */
+const ROUTES = [
+  '  GET  /manifest                                 the definition as JSON',
+  '  POST /authenticate                             check the settings in the body',
+  '  POST /delete                                   run onDelete (when the destination has it)',
+  '  POST /createAudience, POST /getAudience        create or read an audience (when it has audienceConfig)',
+  '  POST /<action>                                 run an action on an event, or on an array of events (a batch)',
+  "  POST /<action>/<field>                         a dynamic field's choices",
+  '  POST /<action>/hooks/<hook>                    run an action hook',
+  "  POST /<action>/hooks/<hook>/dynamic/<input>    a hook input's choices",
+  '  GET  /                                         the playground page (its JSON routes are under /playground/)'
+].join('\n')
+
 function untilStopped(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve())
@@ -36,7 +49,7 @@ async function run(args: string[], io: CommandIO): Promise<number> {
       .option('--no-simulator', 'send requests to Appcues itself, with the credentials each request carries')
       .addHelpText(
         'after',
-        '\nRoutes: GET /manifest, POST /authenticate, POST /delete, POST /<actionKey>, and the playground page at GET /.\n' +
+        `\nRoutes (Segment's serve's, then the playground's):\n${ROUTES}\n\n` +
           'It reloads the destination when a file in its folder changes. See docs/cli.md and docs/playground.md.\n' +
           'Example: appcues-actions serve --port 3000 --simulator http://127.0.0.1:4567'
       )

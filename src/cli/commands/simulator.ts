@@ -7,6 +7,7 @@ import type { Simulator, SimulatorOptions } from '../../simulator'
 import { numberFlag } from '../number-flags'
 import { addSimulatorFlags, simulatorBehaviourFrom } from '../simulator-flags'
 import { SUMMARIES } from '../summaries'
+import { describeStart, exposureWarning } from './simulator-start'
 
 const DEFAULT_PORT = 4567
 
@@ -57,39 +58,6 @@ function untilStopped(): Promise<void> {
   })
 }
 
-function describeStart(simulator: Simulator, options: SimulatorOptions, given: Set<string>): string[] {
-  const { accountId, apiKey, apiSecret, legacyApiKey } = simulator.credentials
-  // Credentials given on the command line are not echoed; the made-up defaults are, since they are needed.
-  const show = (flag: string, value: string) => (given.has(flag) ? '(as given)' : value)
-  const faults = options.faults ?? {}
-  const faultText = [
-    faults.errorRates &&
-      Object.entries(faults.errorRates)
-        .map(([status, rate]) => `${status} at ${rate}`)
-        .join(', '),
-    faults.latencyMs !== undefined &&
-      `latency ${Array.isArray(faults.latencyMs) ? faults.latencyMs.join('-') : faults.latencyMs} ms`,
-    faults.dropRate && `drops at ${faults.dropRate}`,
-    faults.slowBodyRate && `slow answers at ${faults.slowBodyRate}`,
-    faults.seed !== undefined && `seed ${faults.seed}`,
-    faults.routes && `only on ${faults.routes.join(', ')}`
-  ].filter(Boolean)
-  return [
-    `Appcues simulator listening on ${simulator.url}`,
-    `  account ID      ${accountId}`,
-    `  API key         ${show('api-key', apiKey)}`,
-    `  API secret      ${show('api-secret', apiSecret)}`,
-    `  Legacy API key  ${show('legacy-api-key', legacyApiKey)}`,
-    `  rate limit      ${options.rateLimit ?? 60} requests per second${options.rateLimit === 0 ? ' (off)' : ''}`,
-    `  faults          ${faultText.length > 0 ? faultText.join('; ') : 'none'}`,
-    `Try a mapping with \`appcues-actions serve --simulator ${simulator.url}\`, or send events with:`,
-    `  appcues-actions send FILE --endpoint ${simulator.url} --account-id ${accountId} --api-key ${
-      given.has('api-key') ? 'KEY' : apiKey
-    } --api-secret ${given.has('api-secret') ? 'SECRET' : apiSecret}`,
-    `State: GET ${simulator.url}/_simulator/state   Reset: POST ${simulator.url}/_simulator/reset   Stop: Ctrl-C`
-  ]
-}
-
 async function run(args: string[], io: CommandIO): Promise<number> {
   const parsed = parseCommandLine(simulatorProgram(io), args)
   if (parsed === 'help') return 0
@@ -108,9 +76,8 @@ async function run(args: string[], io: CommandIO): Promise<number> {
   }
   const given = new Set(parsed.options.keys())
   describeStart(simulator, options, given).forEach((line) => io.stdout(line))
-  if (options.host !== '127.0.0.1' && options.host !== 'localhost') {
-    io.stderr(`Warning: listening on ${options.host} makes the simulator and its state reachable from other machines.`)
-  }
+  const warning = exposureWarning(options.host ?? '127.0.0.1')
+  if (warning) io.stderr(warning)
   await untilStopped()
   const state = simulator.state()
   await simulator.close()

@@ -6,10 +6,9 @@ import type { GeneratedFile } from './generated-file'
 import { HOOK_TYPES } from './types'
 
 /*
- * The public metadata the monorepo writes to <destination>/metadata.json (reference/segment-actions.md 3.4). Key
- * order is part of the format: every object below is built in the order the monorepo serialises it, and values the
- * definition leaves out become null (or false where the format says so). Keys whose value is undefined disappear in
- * JSON, as they do there.
+ * The public metadata the monorepo writes to <destination>/metadata.json. Key order is part of the format: every object
+ * below is built in the order the monorepo serialises it, and values the definition leaves out become null (or false
+ * where the format says so). Keys whose value is undefined disappear in JSON, as they do there.
  */
 
 type Loose = Record<string, unknown>

@@ -1,7 +1,8 @@
 import type { JSONObject } from '@segment/actions-core'
 import { UsageError } from '../args'
-import { HostRouteError, routeAppcuesHostsTo, startRoutedSimulator } from '../../simulator'
+import { startRoutedSimulator } from '../../simulator'
 import type { Simulator, SimulatorOptions } from '../../simulator'
+import { routeFlagToSimulator } from '../simulator-route'
 import type { TargetDescription } from './record/summary'
 
 /** Where events go: the in-process simulator, or Appcues (or a simulator standing in for it) with the given credentials. */
@@ -32,19 +33,10 @@ export interface Target {
   close(): Promise<void>
 }
 
-function routeTo(endpoint: string): () => void {
-  try {
-    return routeAppcuesHostsTo(endpoint)
-  } catch (error) {
-    if (error instanceof HostRouteError) throw new UsageError(`--endpoint: ${error.message}`)
-    throw error
-  }
-}
-
 export async function openTarget(choice: TargetChoice): Promise<Target> {
   if (choice.kind === 'appcues') {
     const { accountId, apiKey, apiSecret, region, legacyApiKey, endpoint } = choice
-    const restore = endpoint ? routeTo(endpoint) : undefined
+    const restore = endpoint ? routeFlagToSimulator('--endpoint', endpoint) : undefined
     return {
       description: { kind: 'appcues', where: endpoint ?? region, accountId },
       settings: { accountId, apiKey, apiSecret, region, ...(legacyApiKey ? { legacyApiKey } : {}) },

@@ -1,7 +1,18 @@
-import { UsageError } from '../args'
-import { DEFAULT_CREDENTIALS, HostRouteError, routeAppcuesHostsTo, startRoutedSimulator } from '../../simulator'
-import type { Simulator } from '../../simulator'
-import type { SimulatorTarget } from './playground/settings'
+import { DEFAULT_CREDENTIALS, startRoutedSimulator } from '../../simulator'
+import type { Simulator, SimulatorCredentials, SimulatorState } from '../../simulator'
+import { routeFlagToSimulator } from '../simulator-route'
+
+/**
+ * The simulator that Appcues' hosts are routed to while serve runs: where it listens, the (made-up) credentials it
+ * accepts, and, for one running in this process, what it holds.
+ */
+export interface SimulatorTarget {
+  url: string
+  credentials: SimulatorCredentials
+  /** What a simulator running in this process holds, and how to clear it. */
+  state?: () => SimulatorState
+  reset?: () => void
+}
 
 /** Where serve's requests for Appcues go: a simulator (in this process, or on this machine) or Appcues itself. */
 export interface ServeTarget {
@@ -36,13 +47,7 @@ export async function openServeTarget(choice: ServeTargetChoice): Promise<ServeT
     }
   }
   if (choice.kind === 'simulator') {
-    let restore: () => void
-    try {
-      restore = routeAppcuesHostsTo(choice.url)
-    } catch (error) {
-      if (error instanceof HostRouteError) throw new UsageError(`--simulator: ${error.message}`)
-      throw error
-    }
+    const restore = routeFlagToSimulator('--simulator', choice.url)
     return {
       simulator: { url: choice.url, credentials: { ...DEFAULT_CREDENTIALS } },
       notice: `Requests for Appcues go to the simulator at ${

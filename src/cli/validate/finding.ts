@@ -11,7 +11,7 @@ export interface Place {
 
 export interface Finding {
   severity: Severity
-  /** The rule's number in reference/monorepo-rules.md (A1 … I42), or `contract/…` for DESIGN.md's contract. */
+  /** A monorepo rule's number (A1 … I42, see docs/cli.md), or `contract/…`, `audience/…` for docs/upstream.md's. */
   rule: string
   place: Place
   message: string

@@ -37,9 +37,9 @@ const RULE_SETS: Array<[string, RuleSet]> = [
   ['G (mappings)', mappingRules],
   ['G/I (sources)', sourceRules],
   ['I (conventions)', conventionRules],
-  ['DESIGN.md contract', contractRules],
-  ['DESIGN.md upstream-native', upstreamRules],
-  ['DESIGN.md audiences', audienceRules]
+  ['contract (compatibility)', contractRules],
+  ['contract (upstream-native)', upstreamRules],
+  ['audience', audienceRules]
 ]
 
 /** Runs every check on the destination in `directory`; a rule set that crashes becomes an error, not a crash. */

@@ -5,9 +5,9 @@ import { list, nonEmptyString, record, recordEntries, show } from './shape'
 import type { Loose } from './shape'
 
 /*
- * Audiences the way Segment runs them (DESIGN.md): `audienceConfig` and `audienceFields` as actions-core reads them,
- * sync modes and hooks as the mapping UI shows them, and batches that hold one audience. Each is an error: Engage,
- * the mapping UI or actions-core would stumble over it.
+ * Audiences the way Segment runs them (docs/upstream.md, Decisions and why): `audienceConfig` and `audienceFields` as
+ * actions-core reads them, sync modes and hooks as the mapping UI shows them, and batches that hold one audience. Each
+ * is an error: Engage, the mapping UI or actions-core would stumble over it.
  */
 
 /** actions-core's `syncModeTypes`. */

@@ -5,8 +5,8 @@ import { isRecord, list, record, show } from './shape'
 import type { Loose } from './shape'
 
 /*
- * DESIGN.md's compatibility contract: this folder replaces the live "Appcues (Actions)" destination, so its
- * identity, its four settings and the `send` action's fields must stay as they are (monorepo-rules.md F22, I38).
+ * The compatibility contract (docs/upstream.md): this folder replaces the live "Appcues (Actions)" destination, so
+ * its identity, its four settings and the `send` action's fields must stay as they are (the monorepo's rules F22, I38).
  */
 
 export const LIVE_NAME = 'Appcues (Actions)'
@@ -45,7 +45,7 @@ export const LIVE_SEND_FIELDS: Record<string, KeptField> = {
   messageId: OPTIONAL_STRING
 }
 
-const KEEP = 'Existing subscriptions of the live destination rely on it (DESIGN.md, compatibility contract).'
+const KEEP = 'Existing subscriptions of the live destination rely on it (docs/upstream.md, the compatibility contract).'
 
 export function contractRules(context: ValidationContext): Finding[] {
   return [...identityRules(context), ...settingRules(context), ...sendRules(context), ...presetRules(context)]
@@ -131,7 +131,7 @@ function settingRules({ definition }: ValidationContext): Finding[] {
       error(
         'contract/settings',
         { setting: key },
-        `The new setting "${key}" is required; live destinations may not gain required settings (monorepo-rules F22).`,
+        `The new setting "${key}" is required; live destinations may not gain required settings (the monorepo's rule F22).`,
         `Make "${key}" optional and handle its absence in the code.`
       )
     )

@@ -49,7 +49,7 @@ function actionRules({ definition }: ValidationContext): Finding[] {
       )
     }
     for (const [fieldKey, field] of recordEntries(action.fields)) {
-      // The monorepo's validate only warns here; labels and descriptions are product surface (DESIGN.md) and PR
+      // The monorepo's validate only warns here; labels and descriptions are what users see in the mapping UI and PR
       // review requires them, so this package treats a missing one as an error.
       const missing = ['label', 'description'].filter((part) => !nonEmptyString(field[part]))
       if (missing.length > 0) {

@@ -9,9 +9,9 @@ import type { Loose } from './shape'
 import { LIVE_SETTINGS } from './rules-contract'
 
 /*
- * DESIGN.md's "Upstream-native" contract: what Segment's reviewers expect of this folder beyond the live
- * destination's identity. Each rule is an error, because each one is a reason a reviewer would send the pull
- * request back.
+ * The upstream-native decisions that docs/upstream.md says validate checks: what Segment's reviewers expect of this
+ * folder beyond the live destination's identity. Each rule is an error, because each one is a reason a reviewer would
+ * send the pull request back.
  */
 
 /** Settings beyond the live four: credentials only, never a host, URL or endpoint. */

@@ -33,7 +33,7 @@ export function nextSteps(name: ActionName, folder: string, subscription: string
       'index.test.ts'
     )} expect that request, and record the snapshot again with \`npm run test:unit -- -u ${folder}\`.`,
     presets,
-    `Docs: add "${name.title}" to docs/appcues-actions.md (what Appcues receives, the fields and their defaults) and to the README's table of actions. The drop-in check places it in the last upstream pull request; to land it earlier, add it to that pull request's actions in test/stages.ts and docs/upstream.md.`
+    `Docs: add "${name.title}" to docs/appcues-actions.md (what Appcues receives, the fields and their defaults) and to the README's table of actions. The drop-in check places an action that test/stages.ts does not name in the last upstream pull request. To land it in an earlier one, name it in test/stages.ts: in FIRST_STAGE_ACTIONS for the first pull request, else in the \`laterActions\` (the actions of later pull requests) of every stage before the one it lands in; and list it with that pull request in docs/upstream.md.`
   ]
   return ['Next steps:', ...steps.flatMap((step, index) => wrapped(step, `  ${index + 1}. `))]
 }

@@ -1,5 +1,6 @@
 import fs from 'fs'
-import type { ContentFingerprint, ContentMark } from '../read/content-mark'
+import { ContentFingerprint } from '../read/content-mark'
+import type { ContentMark } from '../read/content-mark'
 import { CHECKPOINT_VERSION, readCheckpointFile } from './checkpoint-file'
 import type { Entry, Snapshot, StartedBatch } from './checkpoint-file'
 
@@ -16,7 +17,7 @@ const COMPACT_EVERY = 10_000
 /** The file a new snapshot is written to before it is renamed over the checkpoint. */
 export const checkpointTemporaryFile = (file: string) => `${file}.tmp`
 
-const NOTHING_READ: ContentMark = { lines: 0, sha256: '47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU' }
+const NOTHING_READ: ContentMark = new ContentFingerprint().mark()
 
 /**
  * Which input lines are finished, kept crash-safe. The file is a JSON snapshot line followed by one appended line

@@ -30,7 +30,7 @@ export interface SendSummary {
   eventsPerSecond: number
   topRejectedReasons: ReasonCount[]
   topFailedReasons: ReasonCount[]
-  /** Why events were skipped other than by the subscriptions' filters (a duplicate messageId). */
+  /** Why events were skipped other than by the subscriptions' filters: a duplicate messageId, a superseded dead letter. */
   topSkippedReasons: ReasonCount[]
   topMalformedReasons: ReasonCount[]
   malformedLines: Array<{ line: number; error: string }>

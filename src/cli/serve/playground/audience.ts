@@ -8,7 +8,8 @@ import type { Exchange } from '../exchanges'
 import { HttpError } from '../http'
 import { instrumented } from './run'
 import { settingsForRun } from './settings'
-import type { RunTarget, SimulatorTarget } from './settings'
+import type { SimulatorTarget } from '../appcues-target'
+import type { RunTarget } from './settings'
 
 /** What the page asks for: connect an audience, as Engage does when an audience is connected to the destination. */
 export interface AudienceRequest {

@@ -8,7 +8,7 @@ import type { ServeContext, ServeRoute } from '../server'
 import { parseRunRequest, runPlayground } from './run'
 import { connectAudience, parseAudienceRequest } from './audience'
 import { settingsForRun, settingsView } from './settings'
-import type { SimulatorTarget } from './settings'
+import type { SimulatorTarget } from '../appcues-target'
 import { playgroundSetup } from './setup'
 
 /**

@@ -8,7 +8,8 @@ import { HttpError } from '../http'
 import { holdingsFor, idsOf, runMark } from './holdings'
 import type { Holdings } from './holdings'
 import { settingsForRun } from './settings'
-import type { RunTarget, SimulatorTarget } from './settings'
+import type { SimulatorTarget } from '../appcues-target'
+import type { RunTarget } from './settings'
 
 /** What the page asks for: run one action (with a mapping) on one event, or run onDelete on a deletion event. */
 export interface RunRequest {

@@ -1,20 +1,8 @@
 import type { JSONObject } from '@segment/actions-core'
-import type { SimulatorState } from '../../../simulator'
 import type { AnyDestination } from '../../load-destination'
+import type { SimulatorTarget } from '../appcues-target'
 import { HttpError } from '../http'
 import { isSecretSetting } from '../secrets'
-
-/**
- * The simulator that Appcues' hosts are routed to while serve runs: where it listens, the (made-up) credentials it
- * accepts, and, for one running in this process, what it holds.
- */
-export interface SimulatorTarget {
-  url: string
-  credentials: { accountId: number; apiKey: string; apiSecret: string; legacyApiKey: string }
-  /** What a simulator running in this process holds, and how to clear it. */
-  state?: () => SimulatorState
-  reset?: () => void
-}
 
 /** Settings that the simulator's own credentials fill in when the form leaves them empty. */
 const SIMULATOR_FILLED = ['accountId', 'apiKey', 'apiSecret', 'legacyApiKey'] as const

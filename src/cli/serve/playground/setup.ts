@@ -45,6 +45,8 @@ export interface ActionView {
   eventName?: string
   fields: FieldView[]
   presets: PresetView[]
+  /** A field defaults to the segment ID Engage sends for a connected audience: the page offers to connect one. */
+  readsAudienceId: boolean
 }
 
 export interface PlaygroundSetup {
@@ -59,6 +61,12 @@ export interface PlaygroundSetup {
   /** The simulator Appcues' hosts are routed to (absent when serve sends to Appcues); `holdings` when it is in-process. */
   simulator?: { url: string; accountId: number; holdings: boolean }
 }
+
+/** Where Engage puts, on each event of a connected audience, the ID that createAudience answered. */
+const AUDIENCE_ID_PATH = '$.context.personas.external_audience_id'
+
+const readsAudienceId = (fields: Record<string, InputField>) =>
+  Object.values(fields).some((field) => JSON.stringify(field.default ?? null).includes(AUDIENCE_ID_PATH))
 
 /** The call type and event name a subscription such as `type = "track" and event = "User Deleted"` selects. */
 export function subscriptionSample(subscription: string | undefined): { callType?: SampleName; eventName?: string } {
@@ -134,7 +142,8 @@ export function playgroundSetup(
               }
             ]
           : []
-      )
+      ),
+      readsAudienceId: readsAudienceId(fields)
     }
   })
   return {

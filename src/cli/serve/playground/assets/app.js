@@ -135,12 +135,9 @@
 
   // ---- Connecting an audience (createAudience), for actions that read its segment ID --------------------------
 
-  const readsAudienceId = (action) =>
-    action.fields.some((field) => JSON.stringify(field.default || '').includes('external_audience_id'))
-
   function renderAudience(action) {
     const panel = $('audience')
-    panel.hidden = !(state.setup.audience && readsAudienceId(action))
+    panel.hidden = !(state.setup.audience && action.readsAudienceId)
     if (panel.hidden) return
     const input = (id, label, description, value) =>
       h(
