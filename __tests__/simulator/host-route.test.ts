@@ -33,7 +33,12 @@ describe('routing Appcues hosts to a simulator', () => {
   })
 
   it('takes every loopback address the local servers take: all of 127.0.0.0/8, ::1, and names under .localhost', () => {
-    for (const url of ['http://127.0.0.2:4567', 'http://[::1]:4567', 'http://appcues.localhost:4567']) {
+    for (const url of [
+      'http://127.0.0.2:4567',
+      'http://[::1]:4567',
+      'http://appcues.localhost:4567',
+      'http://127.0.0.1:80'
+    ]) {
       const restore = routeAppcuesHostsTo(url)
       expect(routedTarget()).toBe(new URL(url).origin)
       restore()

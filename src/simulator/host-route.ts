@@ -62,7 +62,9 @@ export function routeAppcuesHostsTo(simulatorUrl: string): () => void {
       `Only a simulator on this machine can stand in for Appcues: give an address such as http://127.0.0.1:4567, not "${simulatorUrl}".`
     )
   }
-  if (!url.port) {
+  // The URL parser drops a port that is the scheme's default: `http://127.0.0.1:80` names port 80 all the same.
+  const port = url.port !== '' ? Number(url.port) : /^http:\/\/[^/?#]*:80(?:[/?#]|$)/i.test(simulatorUrl) ? 80 : 0
+  if (port === 0) {
     throw new HostRouteError(
       `"${simulatorUrl}" names no port: give the simulator's, as it printed its address (such as http://127.0.0.1:4567).`
     )
@@ -74,7 +76,7 @@ export function routeAppcuesHostsTo(simulatorUrl: string): () => void {
   // A name under .localhost is loopback by definition (RFC 6761), which the system's resolver may not know.
   const address = url.hostname.endsWith('.localhost') ? 'localhost' : url.hostname.replace(/^\[(.*)\]$/, '$1')
   const previous = https.globalAgent
-  const agent = new SimulatorRouteAgent(Number(url.port), address, url.origin)
+  const agent = new SimulatorRouteAgent(port, address, url.origin)
   https.globalAgent = agent
   return () => {
     if (https.globalAgent === agent) https.globalAgent = previous
