@@ -40,7 +40,7 @@ function actionIndex(name: ActionName, subscription: string | undefined): string
     ['type { ActionDefinition }', '@segment/actions-core'],
     ['type { Settings }', '../generated-types'],
     ['type { Payload }', './generated-types'],
-    ['{ timestampField, userIdField }', '../fields'],
+    ['{ ATTRIBUTE_RULES, timestampField, userIdField }', '../fields'],
     ['{ apiUrl, appcuesRequest, buildEvent, encodeId, toAppcuesAttributes }', '../functions']
   ])}
 
@@ -54,8 +54,7 @@ const action: ActionDefinition<Settings, Payload> = {
     userId: userIdField,
     attributes: {
       label: 'Attributes',
-      description:
-        'Attributes sent with the event as Appcues event attributes. Nested objects become attributes named parent_child, and lists become comma-separated text. By default these are the Segment event properties.',
+      description: \`Attributes sent with the event as Appcues event attributes. \${ATTRIBUTE_RULES} By default these are the Segment event properties.\`,
       type: 'object',
       default: { '@path': '$.properties' }
     },
