@@ -10,6 +10,15 @@ type Saved = ActionHookResponse<RetlOnMappingSaveOutputs>
 
 const failure = (message: string): Saved => ({ error: { message, code: ErrorCodes.RETL_ON_MAPPING_SAVE_FAILED } })
 
+/** The errors of a request that got no answer: the connection failed or Appcues took too long. */
+const NO_ANSWER = ['FetchError', 'TimeoutError', 'RequestTimeoutError']
+
+/** What the person in the mapping editor reads: Appcues' answer, or that none came and what to do. */
+function messageFor(error: unknown, retry: string): string {
+  const message = errorMessageOf(error)
+  return NO_ANSWER.includes((error as Error).name) ? `Appcues did not answer (${message}). ${retry}` : message
+}
+
 /** The account's segments, for the existing-segment picker. */
 async function segmentChoices(
   request: RequestClient,
@@ -23,7 +32,7 @@ async function segmentChoices(
       error instanceof HTTPError
         ? getErrorCodeFromHttpStatus(error.response.status)
         : errorCodeOf((error as { code?: unknown }).code) ?? ErrorCodes.UNKNOWN_ERROR
-    return { choices: [], error: { message: errorMessageOf(error), code } }
+    return { choices: [], error: { message: messageFor(error, 'Open the list again in a moment.'), code } }
   }
 }
 
@@ -98,7 +107,7 @@ export const retlOnMappingSave: ActionHookDefinition<
         savedData: { segmentId, segmentName: name }
       }
     } catch (error) {
-      return failure(errorMessageOf(error))
+      return failure(messageFor(error, 'Save the mapping again in a moment.'))
     }
   }
 }

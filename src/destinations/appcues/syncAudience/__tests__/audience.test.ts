@@ -189,7 +189,24 @@ describe('Appcues audiences', () => {
       nock(API).get(SEGMENTS).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
       await expect(picker()).resolves.toEqual({
         choices: [],
-        error: { message: expect.stringContaining('socket hang up'), code: 'UNKNOWN_ERROR' }
+        error: {
+          message: expect.stringMatching(
+            /^Appcues did not answer \(.*socket hang up\)\. Open the list again in a moment\.$/
+          ),
+          code: 'UNKNOWN_ERROR'
+        }
+      })
+    })
+
+    it('says that Appcues did not answer when saving the mapping fails for want of a connection', async () => {
+      nock(API).get(SEGMENTS).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      await expect(hook({ operation: 'create', segmentName: 'Trial users' })).resolves.toEqual({
+        error: {
+          code: 'RETL_ON_MAPPING_SAVE_FAILED',
+          message: expect.stringMatching(
+            /^Appcues did not answer \(.*socket hang up\)\. Save the mapping again in a moment\.$/
+          )
+        }
       })
     })
   })
