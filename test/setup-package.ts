@@ -6,7 +6,7 @@ beforeAll(() => {
   nock.disableNetConnect()
   nock.enableNetConnect((host: string) => {
     const hostname = host.replace(/:\d+$/, '')
-    return hostname === '127.0.0.1' || (isAppcuesHost(hostname) && routedTarget() !== undefined)
+    return hostname === '127.0.0.1' || hostname === '::1' || (isAppcuesHost(hostname) && routedTarget() !== undefined)
   })
 })
 

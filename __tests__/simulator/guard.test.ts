@@ -61,6 +61,15 @@ describe('the simulator applies serve’s Host and Origin rules', () => {
     expect(sameOrigin.status).toBe(204)
   })
 
+  it.each([
+    ['0.0.0.0', 'http://127.0.0.1:'],
+    ['::', 'http://[::1]:']
+  ])('gives a loopback address a local client can use when it listens on every interface (%s)', async (host, url) => {
+    const sim = await simulator({ host })
+    expect(sim.url).toBe(`${url}${sim.port}`)
+    expect((await rawCall(sim.url, '/_simulator/health')).status).toBe(200)
+  })
+
   it('answers any Host when it listens on every interface (as serve does), still refusing foreign origins', async () => {
     const sim = await simulator({ host: '0.0.0.0' })
     const url = `http://127.0.0.1:${sim.port}`

@@ -201,9 +201,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     })
   })
   const { port } = server.address() as AddressInfo
-  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host
+  // Listening on every interface: the address to print is this machine's own, which a local client can reach.
+  const everyInterface: Record<string, string> = { '0.0.0.0': '127.0.0.1', '::': '::1' }
+  const host = everyInterface[resolved.host] ?? resolved.host
   return {
-    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     credentials: { ...resolved.credentials },
     state: () => runtime.store.state(),
