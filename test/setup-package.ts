@@ -1,5 +1,10 @@
+import https from 'https'
 import nock from 'nock'
 import { isAppcuesHost, routedTarget } from '../src/simulator/host-route'
+
+// Every test file of a Jest worker shares one https module: a route left by a test that timed out would fail the
+// next files with "already routed". The file that left it fails instead, and the route goes.
+const unroutedAgent = https.globalAgent
 
 /** Package tests reach only this machine: Appcues' hosts only while they are routed to a simulator. */
 beforeAll(() => {
@@ -16,4 +21,10 @@ beforeEach(() => {
 
 afterAll(() => {
   nock.restore()
+  const leftRouted = routedTarget()
+  if (leftRouted === undefined) return
+  https.globalAgent = unroutedAgent
+  throw new Error(
+    `This test file left Appcues' hosts routed to ${leftRouted}: close the simulator or call the restore function.`
+  )
 })

@@ -28,14 +28,22 @@ async function standIn(answer: Answer) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   const unroute = routeAppcuesHostsTo(`http://127.0.0.1:${port}`)
-  return {
+  const standingIn = {
     answered: () => answered,
     close: async () => {
       unroute()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
+  running.push(standingIn)
+  return standingIn
 }
+
+/** Closed after each test: a test that timed out waiting for an answer it could not read leaves no route behind. */
+const running: Array<{ close: () => Promise<void> }> = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()))
+})
 
 const settings: Settings = { apiKey: 'key', apiSecret: 'secret', accountId: 123, region: 'US' }
 
@@ -50,61 +58,45 @@ describe('answers larger than the stream buffer', () => {
 
   it('reads a 200 KB JSON answer to a profile update in full', async () => {
     const server = await standIn({ status: 200, contentType: 'application/json', body: bigProfile })
-    try {
-      const responses = await createTestIntegration(destination).testAction('identifyUser', {
-        event: identify('u1'),
-        settings,
-        useDefaultMappings: true
-      })
-      expect(responses[0].status).toBe(200)
-      expect(responses[0].content).toHaveLength(bigProfile.length)
-      expect(server.answered()).toBe(1)
-    } finally {
-      await server.close()
-    }
+    const responses = await createTestIntegration(destination).testAction('identifyUser', {
+      event: identify('u1'),
+      settings,
+      useDefaultMappings: true
+    })
+    expect(responses[0].status).toBe(200)
+    expect(responses[0].content).toHaveLength(bigProfile.length)
+    expect(server.answered()).toBe(1)
   }, 30_000)
 
   it('reads a batch of answers of 200 KB each', async () => {
     const server = await standIn({ status: 200, contentType: 'application/json', body: bigProfile })
-    try {
-      const responses = await createTestIntegration(destination).testBatchAction('identifyUser', {
-        events: [identify('u1'), identify('u2'), identify('u3')],
-        settings,
-        useDefaultMappings: true
-      })
-      expect(responses.map((response) => response.status)).toEqual([200, 200, 200])
-      expect(server.answered()).toBe(3)
-    } finally {
-      await server.close()
-    }
+    const responses = await createTestIntegration(destination).testBatchAction('identifyUser', {
+      events: [identify('u1'), identify('u2'), identify('u3')],
+      settings,
+      useDefaultMappings: true
+    })
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200])
+    expect(server.answered()).toBe(3)
   }, 30_000)
 
   it('gives a 503 with a 180 KB HTML page its status, which Segment retries', async () => {
     expect(bigHtml.length).toBeGreaterThan(185 * 1024)
     const server = await standIn({ status: 503, contentType: 'text/html', body: bigHtml })
-    try {
-      const failure = await createTestIntegration(destination)
-        .testAction('identifyUser', { event: identify('u1'), settings, useDefaultMappings: true })
-        .catch((error: unknown) => error)
-      expect(failure).toBeInstanceOf(HTTPError)
-      expect((failure as HTTPError).response.status).toBe(503)
-      expect(server.answered()).toBe(1)
-    } finally {
-      await server.close()
-    }
+    const failure = await createTestIntegration(destination)
+      .testAction('identifyUser', { event: identify('u1'), settings, useDefaultMappings: true })
+      .catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(HTTPError)
+    expect((failure as HTTPError).response.status).toBe(503)
+    expect(server.answered()).toBe(1)
   }, 30_000)
 
   it('reads a 200 KB answer of the Segment endpoint to the Send action in full', async () => {
-    const server = await standIn({ status: 200, contentType: 'application/json', body: bigProfile })
-    try {
-      const responses = await createTestIntegration(destination).testAction('send', {
-        event: identify('u1'),
-        settings,
-        useDefaultMappings: true
-      })
-      expect(responses.map((response) => response.content.length)).toEqual([bigProfile.length])
-    } finally {
-      await server.close()
-    }
+    await standIn({ status: 200, contentType: 'application/json', body: bigProfile })
+    const responses = await createTestIntegration(destination).testAction('send', {
+      event: identify('u1'),
+      settings,
+      useDefaultMappings: true
+    })
+    expect(responses.map((response) => response.content.length)).toEqual([bigProfile.length])
   }, 30_000)
 })
