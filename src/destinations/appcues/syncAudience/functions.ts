@@ -1,5 +1,5 @@
 import { ErrorCodes, IntegrationError } from '@segment/actions-core'
-import type { RequestClient, StatsContext } from '@segment/actions-core'
+import type { RequestClient } from '@segment/actions-core'
 import type { CreateAudienceInput, GetAudienceInput } from '@segment/actions-core/destination-kit'
 import type { AudienceSettings, Settings } from '../generated-types'
 import type { SettingHints } from '../types'
@@ -13,11 +13,6 @@ import { apiUrl, appcuesRequest, encodeId, isRecord, KEY_PAIR_HINTS, statusOf } 
  */
 const MAX_USER_IDS_PER_REQUEST = 1000
 const MAX_ID_LIST_BODY_BYTES = 1024 * 1024
-
-/** Counts one occurrence of `name` when Segment passes a stats client. */
-function countStat(statsContext: StatsContext | undefined, name: string, tags: string[] = []): void {
-  statsContext?.statsClient?.incr(`actions_appcues.${name}`, 1, [...(statsContext.tags ?? []), ...tags])
-}
 
 const segmentsUrl = (settings: Settings, segmentId?: string) =>
   apiUrl(settings, segmentId === undefined ? '/segments' : `/segments/${encodeId(segmentId, 'Appcues Segment ID')}`)
@@ -114,11 +109,7 @@ function remember(key: string, id: Promise<string>): void {
 export class SegmentDirectory {
   private listing?: Promise<{ segments: AppcuesSegment[]; listedAfter: number }>
 
-  constructor(
-    private readonly request: RequestClient,
-    private readonly settings: Settings,
-    private readonly statsContext?: StatsContext
-  ) {}
+  constructor(private readonly request: RequestClient, private readonly settings: Settings) {}
 
   /** The segments of the account, listed on first use. */
   async segments(): Promise<AppcuesSegment[]> {
@@ -141,7 +132,6 @@ export class SegmentDirectory {
   async find(name: string): Promise<string | undefined> {
     const { segments, listedAfter } = await this.list()
     const existing = segments.find((segment) => segment.name === name)
-    countStat(this.statsContext, 'segment_looked_up', [`found:${existing !== undefined}`])
     if (existing) return existing.id
     const known = creations.get(this.key(name))
     return known && (known.settledAt === undefined || known.settledAt > listedAfter) ? known.id : undefined
@@ -159,7 +149,6 @@ export class SegmentDirectory {
   private async create(name: string, description: string): Promise<string> {
     const url = segmentsUrl(this.settings)
     const answer = await appcuesRequest(this.request, url, { method: 'POST', json: { name, description } })
-    countStat(this.statsContext, 'segment_created')
     const created = segmentInAnswer(answer.data ?? answer.content)
     if (created) return created.id
     // Appcues has not confirmed the answer's shape: the list finds the new segment too.
@@ -205,23 +194,17 @@ export async function changeMembers(
   target: SegmentTarget,
   segmentId: string,
   membership: boolean,
-  userIds: string[],
-  statsContext?: StatsContext
+  userIds: string[]
 ) {
   const change = membership ? 'add' : 'remove'
   const hints: SettingHints =
     'source' in target ? { ...KEY_PAIR_HINTS, 404: missingSegmentHint(segmentId, target.source) } : KEY_PAIR_HINTS
-  try {
-    return await appcuesRequest(
-      request,
-      `${segmentsUrl(settings, segmentId)}/${change}_user_ids`,
-      { method: 'POST', json: { user_ids: userIds } },
-      hints
-    )
-  } catch (error) {
-    countStat(statsContext, 'membership_request_failed', [`change:${change}`, `status:${statusOf(error) ?? 'none'}`])
-    throw error
-  }
+  return appcuesRequest(
+    request,
+    `${segmentsUrl(settings, segmentId)}/${change}_user_ids`,
+    { method: 'POST', json: { user_ids: userIds } },
+    hints
+  )
 }
 
 /**
@@ -240,7 +223,7 @@ export async function createAudienceSegment(
       400
     )
   }
-  const directory = new SegmentDirectory(request, input.settings, input.statsContext)
+  const directory = new SegmentDirectory(request, input.settings)
   const source = `the Segment audience "${input.audienceName?.trim() || name}"`
   return { externalId: await directory.findOrCreate(name, segmentDescription(source)) }
 }
@@ -252,11 +235,9 @@ export async function getAudienceSegment(
 ): Promise<{ externalId: string }> {
   try {
     await getSegment(request, input.settings, input.externalId, 'audience')
-    countStat(input.statsContext, 'segment_looked_up', ['found:true'])
     return { externalId: input.externalId }
   } catch (error) {
     if (statusOf(error) !== 404) throw error
-    countStat(input.statsContext, 'segment_looked_up', ['found:false'])
     throw new IntegrationError((error as Error).message, ErrorCodes.GET_AUDIENCE_FAILED, 404)
   }
 }

@@ -87,7 +87,7 @@ export const retlOnMappingSave: ActionHookDefinition<
       required: true
     }
   },
-  performHook: async (request, { settings, hookInputs, statsContext }): Promise<Saved> => {
+  performHook: async (request, { settings, hookInputs }): Promise<Saved> => {
     try {
       if (hookInputs?.operation === 'existing') {
         const id = hookInputs.existingSegmentId?.trim()
@@ -100,7 +100,7 @@ export const retlOnMappingSave: ActionHookDefinition<
       }
       const name = hookInputs?.segmentName?.trim()
       if (!name) return failure('Enter the name of the Appcues segment to create for this mapping.')
-      const directory = new SegmentDirectory(request, settings, statsContext)
+      const directory = new SegmentDirectory(request, settings)
       const segmentId = await directory.findOrCreate(name, segmentDescription('a Segment Reverse ETL model'))
       return {
         successMessage: `Connected to the Appcues segment "${name}" (ID ${segmentId}).`,

@@ -1,4 +1,4 @@
-import type { ActionDefinition, RequestClient, StatsContext } from '@segment/actions-core'
+import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { AudienceSettings, Settings } from '../generated-types'
 import type { Payload, RetlOnMappingSaveInputs, RetlOnMappingSaveOutputs } from './generated-types'
 import type { SegmentChanges, SegmentTarget, SyncInput } from './types'
@@ -26,8 +26,7 @@ async function syncSegment(
   settings: Settings,
   directory: SegmentDirectory,
   results: BatchResults,
-  { target, users }: SegmentChanges,
-  statsContext: StatsContext | undefined
+  { target, users }: SegmentChanges
 ): Promise<void> {
   const all = [...users.values()]
   let segmentId: string | undefined
@@ -57,7 +56,7 @@ async function syncSegment(
     const id = segmentId
     for (const chunk of userIdChunks(userIds)) {
       await results.settle(indicesOf(chunk), { user_ids: chunk }, () =>
-        changeMembers(request, settings, target, id, membership, chunk, statsContext)
+        changeMembers(request, settings, target, id, membership, chunk)
       )
     }
   }
@@ -121,7 +120,7 @@ const action: ActionDefinition<Settings, Payload, AudienceSettings, RetlOnMappin
     },
     hooks: { retlOnMappingSave },
     perform: async (request, data) => {
-      const { payload, settings, statsContext } = data
+      const { payload, settings } = data
       const [membership] = membershipsOf(
         1,
         data.audienceMembership,
@@ -129,24 +128,16 @@ const action: ActionDefinition<Settings, Payload, AudienceSettings, RetlOnMappin
         (data as SyncInput<Settings, Payload>).rawData
       )
       const change = readChange(payload, membership, savedSegmentOf(data.hookOutputs))
-      const directory = new SegmentDirectory(request, settings, statsContext)
+      const directory = new SegmentDirectory(request, settings)
       const segmentId = await segmentIdOf(directory, change.target, change.membership)
       if (segmentId === undefined) {
         return { message: nothingToRemove('segmentName' in change.target ? change.target.segmentName : '') }
       }
-      return changeMembers(
-        request,
-        settings,
-        change.target,
-        segmentId,
-        change.membership,
-        [change.userId],
-        statsContext
-      )
+      return changeMembers(request, settings, change.target, segmentId, change.membership, [change.userId])
     },
     // Appcues adds and removes lists of users: each segment of a batch takes one add and one remove request.
     performBatch: async (request, data) => {
-      const { payload: payloads, settings, statsContext } = data
+      const { payload: payloads, settings } = data
       const results = new BatchResults()
       const memberships = membershipsOf(
         payloads.length,
@@ -160,9 +151,9 @@ const action: ActionDefinition<Settings, Payload, AudienceSettings, RetlOnMappin
         results,
         ({ payload, membership }) => readChange(payload, membership, saved)
       )
-      const directory = new SegmentDirectory(request, settings, statsContext)
+      const directory = new SegmentDirectory(request, settings)
       await forEachLimited(groupBySegment(changes), BATCH_CONCURRENCY, (segment) =>
-        syncSegment(request, settings, directory, results, segment, statsContext)
+        syncSegment(request, settings, directory, results, segment)
       )
       return results.response
     }
