@@ -6,14 +6,6 @@ import type { SettingHints } from '../types'
 import type { AppcuesSegment, SegmentTarget } from './types'
 import { apiUrl, appcuesRequest, encodeId, isRecord, KEY_PAIR_HINTS, statusOf } from '../functions'
 
-/**
- * Appcues publishes no limit for the ids of one add or remove call; a larger list is split into requests of at most
- * this many ids and bytes. The count is the largest batch, so that one segment of a batch takes one add and one
- * remove request.
- */
-const MAX_USER_IDS_PER_REQUEST = 1000
-const MAX_ID_LIST_BODY_BYTES = 1024 * 1024
-
 const segmentsUrl = (settings: Settings, segmentId?: string) =>
   apiUrl(settings, segmentId === undefined ? '/segments' : `/segments/${encodeId(segmentId, 'Appcues Segment ID')}`)
 
@@ -165,27 +157,6 @@ export class SegmentDirectory {
 /** The description of a segment this destination creates. */
 export const segmentDescription = (source: string) =>
   `Synced from Segment: the users in ${source}. Segment adds and removes them as they enter and leave it.`
-
-/** Splits user ids, in order, into chunks that each fit one `{"user_ids": [...]}` request. */
-export function userIdChunks(userIds: string[]): string[][] {
-  const emptyBodyBytes = JSON.stringify({ user_ids: [] }).length
-  const chunks: string[][] = []
-  let chunk: string[] = []
-  let bytes = emptyBodyBytes
-  for (const id of userIds) {
-    const idBytes = Buffer.byteLength(JSON.stringify(id))
-    const full = chunk.length >= MAX_USER_IDS_PER_REQUEST || bytes + 1 + idBytes > MAX_ID_LIST_BODY_BYTES
-    if (chunk.length > 0 && full) {
-      chunks.push(chunk)
-      chunk = []
-      bytes = emptyBodyBytes
-    }
-    bytes += (chunk.length > 0 ? 1 : 0) + idBytes
-    chunk.push(id)
-  }
-  if (chunk.length > 0) chunks.push(chunk)
-  return chunks
-}
 
 /** Adds (`membership` true) or removes (false) users of one Appcues segment in one request. */
 export async function changeMembers(

@@ -5,7 +5,7 @@ import type { SegmentChanges, SegmentTarget, SyncInput } from './types'
 import { batchSizeField, enableBatchingField, MAX_BATCH_SIZE, userIdField } from '../fields'
 import { BATCH_CONCURRENCY } from '../constants'
 import { BatchResults, forEachLimited, prepareEach } from '../functions'
-import { changeMembers, SegmentDirectory, segmentDescription, userIdChunks } from './functions'
+import { changeMembers, SegmentDirectory, segmentDescription } from './functions'
 import { DEFAULT_SYNC_MODE, groupBySegment, membershipsOf, readChange, savedSegmentOf } from './membership'
 import { retlOnMappingSave } from './hook'
 
@@ -20,7 +20,7 @@ function segmentIdOf(directory: SegmentDirectory, target: SegmentTarget, enterin
   return directory.findOrCreate(target.segmentName, segmentDescription(`the Segment audience "${target.segmentName}"`))
 }
 
-/** Sends one segment's changes of a batch: one add and one remove request (more only past the per-request limit). */
+/** Sends one segment's changes of a batch: one add and one remove request. */
 async function syncSegment(
   request: RequestClient,
   settings: Settings,
@@ -44,21 +44,19 @@ async function syncSegment(
     return
   }
   for (const membership of [true, false]) {
-    const userIds = [...users].filter(([, user]) => user.membership === membership).map(([userId]) => userId)
-    const indicesOf = (ids: string[]) => ids.flatMap((userId) => users.get(userId)?.indices ?? [])
-    if (userIds.length === 0) continue
+    const changed = [...users].filter(([, user]) => user.membership === membership)
+    if (changed.length === 0) continue
+    const userIds = changed.map(([userId]) => userId)
+    const indices = changed.flatMap(([, user]) => user.indices)
     if (segmentId === undefined) {
       const body = nothingToRemove('segmentName' in target ? target.segmentName : '')
-      for (const index of indicesOf(userIds))
-        results.response.setSuccessResponseAtIndex(index, { status: 200, sent: '', body })
+      for (const index of indices) results.response.setSuccessResponseAtIndex(index, { status: 200, sent: '', body })
       continue
     }
     const id = segmentId
-    for (const chunk of userIdChunks(userIds)) {
-      await results.settle(indicesOf(chunk), { user_ids: chunk }, () =>
-        changeMembers(request, settings, target, id, membership, chunk)
-      )
-    }
+    await results.settle(indices, { user_ids: userIds }, () =>
+      changeMembers(request, settings, target, id, membership, userIds)
+    )
   }
 }
 

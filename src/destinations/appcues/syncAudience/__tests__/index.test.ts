@@ -4,7 +4,6 @@ import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
-import { userIdChunks } from '../functions'
 
 const testDestination = createTestIntegration(destination)
 const API = 'https://api.appcues.com'
@@ -265,23 +264,6 @@ describe('Appcues.syncAudience', () => {
         [429, 'TOO_MANY_REQUESTS'],
         [400, 'PAYLOAD_VALIDATION_FAILED']
       ])
-    })
-
-    it('split more than 1,000 users of one segment into requests, each event getting its request’s outcome', async () => {
-      const users = Array.from({ length: 1002 }, (_, i) => `user-${i}`)
-      members(SEGMENT, 'add', users.slice(0, 1000)).reply(200, {})
-      members(SEGMENT, 'add', users.slice(1000)).reply(503, {})
-      const { outcomes, requests } = await runBatch(users.map((user) => change(user, true)))
-      expect(requests).toHaveLength(2)
-      expect(outcomes.slice(0, 1000).every((outcome) => outcome.status === 200)).toBe(true)
-      expect(outcomes.slice(1000).map((outcome) => outcome.status)).toEqual([503, 503])
-    })
-
-    it('keep each request body under 1 MB, in order', () => {
-      const ids = ['a', 'b', 'c'].map((letter) => letter.repeat(400_000))
-      const chunks = userIdChunks(ids)
-      expect(chunks.map((chunk) => chunk.length)).toEqual([2, 1])
-      for (const chunk of chunks) expect(JSON.stringify({ user_ids: chunk }).length).toBeLessThanOrEqual(1024 * 1024)
     })
 
     it('fail only the events of a segment that could not be created, after one list and one creation each', async () => {
