@@ -133,6 +133,15 @@ function settingHintOf(error: unknown, hints: SettingHints): string | undefined 
   return hint && `${describeAnswer(error)} ${hint}`
 }
 
+/** Appcues' answer behind each error that appcuesRequest rethrew with a setting hint. */
+const hintedAnswers = new WeakMap<object, ModifiedResponse>()
+
+/** Appcues' answer to a failed request: the HTTPError's, or the one behind an error with a setting hint. */
+function answerOf(error: unknown): ModifiedResponse | undefined {
+  if (error instanceof HTTPError) return error.response as ModifiedResponse
+  return error instanceof Object ? hintedAnswers.get(error) : undefined
+}
+
 /**
  * Sends one request to Appcues. actions-core turns an error answer into an HTTPError that Segment retries by status;
  * only the answers a wrong setting causes get a message that names the setting.
@@ -150,10 +159,13 @@ export async function appcuesRequest(
   } catch (error) {
     const hint = settingHintOf(error, hints)
     if (hint === undefined) throw error
-    const { status } = (error as HTTPError).response
-    throw status === 401
-      ? new InvalidAuthenticationError(hint)
-      : new IntegrationError(hint, getErrorCodeFromHttpStatus(status), status)
+    const answer = (error as HTTPError).response as ModifiedResponse
+    const hinted =
+      answer.status === 401
+        ? new InvalidAuthenticationError(hint)
+        : new IntegrationError(hint, getErrorCodeFromHttpStatus(answer.status), answer.status)
+    hintedAnswers.set(hinted, answer)
+    throw hinted
   }
 }
 
@@ -197,11 +209,11 @@ export class BatchResults {
 
   /** Records a failure. `sent` is given when the failure is Appcues' answer to a request (or its absence). */
   fail(indices: number[], error: unknown, sent?: Sent): void {
-    const answer = error instanceof HTTPError ? (error.response as ModifiedResponse) : undefined
+    const answer = answerOf(error)
     const outcome = {
       status: statusOf(error) ?? 500,
-      // Left out for an answer: actions-core infers it from the status.
-      errortype: answer ? undefined : errorCodeOf((error as { code?: unknown }).code),
+      // Left out for a bare answer: actions-core infers it from the status.
+      errortype: error instanceof HTTPError ? undefined : errorCodeOf((error as { code?: unknown }).code),
       errormessage: errorMessageOf(error),
       ...(sent === undefined ? {} : { sent, body: asBody(answer?.data ?? answer?.content) })
     }
