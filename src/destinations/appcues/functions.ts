@@ -68,10 +68,19 @@ export function encodeId(id: string, fieldLabel: string): string {
   }
 }
 
+const ACCOUNT_CHECK =
+  'Check that the Account ID setting is your Appcues account ID and that the Region setting is the region where that account is hosted.'
+
+/** The hints for most calls: for them a 404 means a wrong account or region (Appcues creates missing profiles). */
 export const KEY_PAIR_HINTS: SettingHints = {
   401: 'Check that the API Key and API Secret settings hold one key pair from Appcues Studio (Settings, then API Keys).',
   403: 'The key in the API Key setting lacks permission for this call. Create a key with the Admin role in Appcues Studio (Settings, then API Keys).',
-  404: 'Check that the Account ID setting is your Appcues account ID and that the Region setting is the region where that account is hosted.'
+  404: ACCOUNT_CHECK
+}
+
+/** The hints for a call that names a user, group or segment (`named`), which may not exist: a 404 can mean that too. */
+export function hintsNaming(named: string): SettingHints {
+  return { ...KEY_PAIR_HINTS, 404: `${ACCOUNT_CHECK} If both are right, ${named} may not exist in Appcues.` }
 }
 
 const MAX_WORDS_LENGTH = 300

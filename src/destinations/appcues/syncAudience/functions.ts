@@ -4,7 +4,7 @@ import type { CreateAudienceInput, GetAudienceInput } from '@segment/actions-cor
 import type { AudienceSettings, Settings } from '../generated-types'
 import type { SettingHints } from '../types'
 import type { AppcuesSegment, SegmentTarget } from './types'
-import { apiUrl, appcuesRequest, encodeId, isRecord, KEY_PAIR_HINTS, statusOf } from '../functions'
+import { apiUrl, appcuesRequest, encodeId, hintsNaming, isRecord, KEY_PAIR_HINTS, statusOf } from '../functions'
 
 const segmentsUrl = (settings: Settings, segmentId?: string) =>
   apiUrl(settings, segmentId === undefined ? '/segments' : `/segments/${encodeId(segmentId, 'Appcues Segment ID')}`)
@@ -169,7 +169,9 @@ export async function changeMembers(
 ) {
   const change = membership ? 'add' : 'remove'
   const hints: SettingHints =
-    'source' in target ? { ...KEY_PAIR_HINTS, 404: missingSegmentHint(segmentId, target.source) } : KEY_PAIR_HINTS
+    'source' in target
+      ? { ...KEY_PAIR_HINTS, 404: missingSegmentHint(segmentId, target.source) }
+      : hintsNaming(`the segment "${target.segmentName}"`)
   return appcuesRequest(
     request,
     `${segmentsUrl(settings, segmentId)}/${change}_user_ids`,

@@ -129,6 +129,7 @@ describe('Appcues.identifyGroup', () => {
       })
       expect(outcomes[1].errormessage).toContain('no such user')
       expect(outcomes[1].errormessage).toContain('Account ID setting')
+      expect(outcomes[1].errormessage).toContain('the group or one of the users added to it may not exist in Appcues')
     })
 
     it('add nobody when the group update fails, and give every event of the group that failure', async () => {

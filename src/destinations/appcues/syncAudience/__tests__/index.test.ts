@@ -234,6 +234,14 @@ describe('Appcues.syncAudience', () => {
       })
     })
 
+    it('says on a 404 that the segment found by name may have gone, besides the account settings', async () => {
+      listed({ id: 'seg-1', name: AUDIENCE })
+      members('seg-1', 'add').reply(404, { title: 'Not Found' })
+      await expect(run(byName('u1', true))).rejects.toThrow(
+        `Region setting is the region where that account is hosted. If both are right, the segment "${AUDIENCE}" may not exist in Appcues.`
+      )
+    })
+
     it('refuses an event that names no segment, before any request', async () => {
       await expect(run(byName('u1', true), { segmentName: '' })).rejects.toThrow('This event names no Appcues segment')
     })
