@@ -74,7 +74,7 @@ const ACCOUNT_CHECK =
 /** The hints for most calls: for them a 404 means a wrong account or region (Appcues creates missing profiles). */
 export const KEY_PAIR_HINTS: SettingHints = {
   401: 'Check that the API Key and API Secret settings hold one key pair from Appcues Studio (Settings, then API Keys).',
-  403: 'The key in the API Key setting lacks permission for this call. Create a key with the Admin role in Appcues Studio (Settings, then API Keys).',
+  403: 'The key in the API Key setting lacks permission for this call. Create a key with the Admin role, which can write profiles, events, groups and segments, in Appcues Studio (Settings, then API Keys).',
   404: ACCOUNT_CHECK
 }
 
@@ -374,7 +374,9 @@ function toIsoTimestamp(value: string | number | undefined, fieldLabel: string):
   const date = epoch === undefined ? new Date(value) : new Date(Math.abs(epoch) < 1e11 ? epoch * 1000 : epoch)
   if (Number.isNaN(date.getTime())) {
     throw new PayloadValidationError(
-      `${fieldLabel} "${String(value)}" is not a date. Map an ISO-8601 timestamp such as 2024-05-01T12:00:00.000Z.`
+      `${fieldLabel} "${String(
+        value
+      )}" is not a date. Map a date and time such as 2024-05-01T12:00:00Z, or a number of seconds or milliseconds since 1 January 1970.`
     )
   }
   const year = date.getUTCFullYear()
@@ -382,7 +384,7 @@ function toIsoTimestamp(value: string | number | undefined, fieldLabel: string):
     throw new PayloadValidationError(
       `${fieldLabel} "${String(
         value
-      )}" is outside the years 0000 to 9999. Map the event's real date as an ISO-8601 timestamp.`
+      )}" is outside the years 0000 to 9999. Map the date and time when the event happened.`
     )
   }
   return date.toISOString()

@@ -38,7 +38,7 @@ export async function listSegments(request: RequestClient, settings: Settings): 
   const segments = segmentsInAnswer(answer.data ?? answer.content)
   if (!segments) {
     throw new IntegrationError(
-      'Appcues answered the list of segments in a shape this destination does not read (neither a list nor an object holding one), so no segment could be found by name. Connect the audience to Appcues (Actions) in Engage, or pick an existing segment when you save the Reverse ETL mapping: then no lookup by name is needed. If this keeps happening, contact Segment support with this message, so that the destination can learn to read Appcues’ answer.',
+      'Appcues sent the list of segments in a form this destination does not understand, so no segment could be found by name. Connect the audience to Appcues (Actions) in Engage, or pick an existing segment when you save the Reverse ETL mapping: then no search by name is needed. If this keeps happening, contact Segment support and include this message.',
       ErrorCodes.UNKNOWN_ERROR,
       // Not retried: the same answer would come again.
       400

@@ -61,7 +61,8 @@ export const retlOnMappingSave: ActionHookDefinition<
     },
     segmentName: {
       label: 'New Segment Name',
-      description: 'The name of the Appcues segment to create, as Appcues Studio will show it.',
+      description:
+        'The name of the Appcues segment to create, as Appcues Studio will show it. It is required when you choose to create a new segment.',
       type: 'string',
       depends_on: { conditions: [{ fieldKey: 'operation', operator: 'is', value: 'create' }] }
     },
