@@ -41,7 +41,7 @@ export const propertiesField: InputField = {
 export const timestampField: InputField = {
   label: 'Timestamp',
   description:
-    'When the event happened. It is sent to Appcues as an ISO-8601 date. By default it is the Segment event timestamp; if it is empty, the time of sending is used.',
+    'When the event happened: a date and time such as 2024-05-01T12:00:00Z, or a number of seconds or milliseconds since 1 January 1970. By default it is the Segment event timestamp; if it is empty, the time of sending is used.',
   type: 'datetime',
   default: { '@path': '$.timestamp' }
 }

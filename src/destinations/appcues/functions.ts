@@ -68,10 +68,19 @@ export function encodeId(id: string, fieldLabel: string): string {
   }
 }
 
+const ACCOUNT_CHECK =
+  'Check that the Account ID setting is your Appcues account ID and that the Region setting is the region where that account is hosted.'
+
+/** The hints for most calls: for them a 404 means a wrong account or region (Appcues creates missing profiles). */
 export const KEY_PAIR_HINTS: SettingHints = {
   401: 'Check that the API Key and API Secret settings hold one key pair from Appcues Studio (Settings, then API Keys).',
-  403: 'The key in the API Key setting lacks permission for this call. Create a key with the Admin role in Appcues Studio (Settings, then API Keys).',
-  404: 'Check that the Account ID setting is your Appcues account ID and that the Region setting is the region where that account is hosted.'
+  403: 'The key in the API Key setting lacks permission for this call. Create a key with the Admin role, which can write profiles, events, groups and segments, in Appcues Studio (Settings, then API Keys).',
+  404: ACCOUNT_CHECK
+}
+
+/** The hints for a call that names a user, group or segment (`named`), which may not exist: a 404 can mean that too. */
+export function hintsNaming(named: string): SettingHints {
+  return { ...KEY_PAIR_HINTS, 404: `${ACCOUNT_CHECK} If both are right, ${named} may not exist in Appcues.` }
 }
 
 const MAX_WORDS_LENGTH = 300
@@ -133,6 +142,15 @@ function settingHintOf(error: unknown, hints: SettingHints): string | undefined 
   return hint && `${describeAnswer(error)} ${hint}`
 }
 
+/** Appcues' answer behind each error that appcuesRequest rethrew with a setting hint. */
+const hintedAnswers = new WeakMap<object, ModifiedResponse>()
+
+/** Appcues' answer to a failed request: the HTTPError's, or the one behind an error with a setting hint. */
+function answerOf(error: unknown): ModifiedResponse | undefined {
+  if (error instanceof HTTPError) return error.response as ModifiedResponse
+  return error instanceof Object ? hintedAnswers.get(error) : undefined
+}
+
 /**
  * Sends one request to Appcues. actions-core turns an error answer into an HTTPError that Segment retries by status;
  * only the answers a wrong setting causes get a message that names the setting.
@@ -150,10 +168,13 @@ export async function appcuesRequest(
   } catch (error) {
     const hint = settingHintOf(error, hints)
     if (hint === undefined) throw error
-    const { status } = (error as HTTPError).response
-    throw status === 401
-      ? new InvalidAuthenticationError(hint)
-      : new IntegrationError(hint, getErrorCodeFromHttpStatus(status), status)
+    const answer = (error as HTTPError).response as ModifiedResponse
+    const hinted =
+      answer.status === 401
+        ? new InvalidAuthenticationError(hint)
+        : new IntegrationError(hint, getErrorCodeFromHttpStatus(answer.status), answer.status)
+    hintedAnswers.set(hinted, answer)
+    throw hinted
   }
 }
 
@@ -197,11 +218,11 @@ export class BatchResults {
 
   /** Records a failure. `sent` is given when the failure is Appcues' answer to a request (or its absence). */
   fail(indices: number[], error: unknown, sent?: Sent): void {
-    const answer = error instanceof HTTPError ? (error.response as ModifiedResponse) : undefined
+    const answer = answerOf(error)
     const outcome = {
       status: statusOf(error) ?? 500,
-      // Left out for an answer: actions-core infers it from the status.
-      errortype: answer ? undefined : errorCodeOf((error as { code?: unknown }).code),
+      // Left out for a bare answer: actions-core infers it from the status.
+      errortype: error instanceof HTTPError ? undefined : errorCodeOf((error as { code?: unknown }).code),
       errormessage: errorMessageOf(error),
       ...(sent === undefined ? {} : { sent, body: asBody(answer?.data ?? answer?.content) })
     }
@@ -353,7 +374,9 @@ function toIsoTimestamp(value: string | number | undefined, fieldLabel: string):
   const date = epoch === undefined ? new Date(value) : new Date(Math.abs(epoch) < 1e11 ? epoch * 1000 : epoch)
   if (Number.isNaN(date.getTime())) {
     throw new PayloadValidationError(
-      `${fieldLabel} "${String(value)}" is not a date. Map an ISO-8601 timestamp such as 2024-05-01T12:00:00.000Z.`
+      `${fieldLabel} "${String(
+        value
+      )}" is not a date. Map a date and time such as 2024-05-01T12:00:00Z, or a number of seconds or milliseconds since 1 January 1970.`
     )
   }
   const year = date.getUTCFullYear()
@@ -361,7 +384,7 @@ function toIsoTimestamp(value: string | number | undefined, fieldLabel: string):
     throw new PayloadValidationError(
       `${fieldLabel} "${String(
         value
-      )}" is outside the years 0000 to 9999. Map the event's real date as an ISO-8601 timestamp.`
+      )}" is outside the years 0000 to 9999. Map the date and time when the event happened.`
     )
   }
   return date.toISOString()

@@ -25,7 +25,7 @@ const destination: AudienceDestinationDefinition<Settings, AudienceSettings> = {
       apiKey: {
         label: 'API Key',
         description:
-          'The key of an Appcues API key pair. Create one in Appcues Studio under Settings, then API Keys. Choose a key with the Admin role so that it can write profiles, events and groups.',
+          'The key of an Appcues API key pair. Create one in Appcues Studio under Settings, then API Keys. Choose a key with the Admin role so that it can write profiles, events, groups and segments.',
         type: 'password',
         required: true
       },
@@ -58,7 +58,7 @@ const destination: AudienceDestinationDefinition<Settings, AudienceSettings> = {
       legacyApiKey: {
         label: 'Legacy API Key',
         description:
-          'Needed only to delete users (the Delete User action and Segment privacy deletions). Deleting users works only for accounts in the US region: with the Region setting on EU, deletions fail as not implemented and nothing is deleted. This is the Legacy API Key shown in Appcues Studio under Settings, then API Keys, a different credential from the API Key and API Secret. Leave it empty if you do not delete users through Segment: privacy deletions then do nothing in Appcues.',
+          'Needed only to delete users, with the Delete User action or Segment privacy deletions. It is the Legacy API Key shown in Appcues Studio under Settings, then API Keys, not the API Key and API Secret above. Deleting users works for US accounts only: with the Region setting on EU, deletions are refused and nothing is deleted. Leave it empty if you do not delete users through Segment; privacy deletions then do nothing in Appcues.',
         type: 'password'
       }
     },

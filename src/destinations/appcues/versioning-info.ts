@@ -1,4 +1,7 @@
-/** Appcues Public API version for profiles, events, groups and the credential check. */
+/**
+ * Appcues Public API version for profiles, events, groups, segments and the credential check.
+ * API reference: https://api.appcues.com/v2/docs
+ */
 export const APPCUES_PUBLIC_API_VERSION = 'v2'
 
 /** Appcues GDPR erasure API version (Legacy API key). */

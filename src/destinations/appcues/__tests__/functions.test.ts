@@ -287,7 +287,7 @@ describe('BatchResults', () => {
   const url = 'https://api.appcues.com/v2/accounts/123/users/u/profile'
   const patch = () => appcuesRequest(createRequestClient(), url, { method: 'PATCH', json: { a: 1 } })
 
-  it('gives each event its own outcome: what was sent, Appcues’ answer, or the payload error alone', async () => {
+  it('gives each event its own outcome: what was sent, Appcues’ answer (with a setting hint too), or the payload error', async () => {
     nock('https://api.appcues.com')
       .patch('/v2/accounts/123/users/u/profile')
       .reply(200, { ok: true })
@@ -317,12 +317,15 @@ describe('BatchResults', () => {
         sent: { a: 1 },
         body: { title: 'Invalid attribute', detail: 'Too long.' }
       },
-      expect.objectContaining({
+      {
         status: 401,
         errortype: 'INVALID_AUTHENTICATION',
-        errormessage: expect.stringContaining('API Key and API Secret settings'),
-        sent: { a: 1 }
-      }),
+        errormessage: expect.stringMatching(
+          /^Appcues answered 401 Unauthorized\. Check that the API Key and API Secret/
+        ),
+        sent: { a: 1 },
+        body: { title: 'Unauthorized' }
+      },
       { status: 400, errortype: 'PAYLOAD_VALIDATION_FAILED', errormessage: 'Four is refused.' }
     ])
   })

@@ -10,6 +10,7 @@ import {
   BatchResults,
   encodeId,
   forEachLimited,
+  hintsNaming,
   prepareEach,
   toAppcuesAttributes
 } from '../functions'
@@ -23,11 +24,14 @@ function updateGroup(request: RequestClient, settings: Settings, groupId: string
   return appcuesRequest(request, groupUrl(settings, groupId, 'profile'), { method: 'PATCH', json: attributes })
 }
 
+/** Group profiles are created when missing, but adding users names users and a group that may not exist. */
 function addUsers(request: RequestClient, settings: Settings, groupId: string, userIds: string[]) {
-  return appcuesRequest(request, groupUrl(settings, groupId, 'users'), {
-    method: GROUP_USERS_METHOD,
-    json: { user_ids: userIds }
-  })
+  return appcuesRequest(
+    request,
+    groupUrl(settings, groupId, 'users'),
+    { method: GROUP_USERS_METHOD, json: { user_ids: userIds } },
+    hintsNaming('the group or one of the users added to it')
+  )
 }
 
 interface GroupWork {

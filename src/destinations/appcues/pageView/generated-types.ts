@@ -14,23 +14,23 @@ export interface Payload {
    */
   name?: string
   /**
-   * The full address of the page. It is sent as the event attribute "url". By default it is the page’s url in the event context, or the url property when the context has none.
+   * The full address of the page. It is sent as the event attribute "url". By default it is the page address that Segment recorded with the event, or the event property "url" when Segment recorded none.
    */
   url?: string
   /**
-   * The path part of the page address. It is sent as the event attribute "path". By default it is the page’s path in the event context, or the path property when the context has none.
+   * The path part of the page address. It is sent as the event attribute "path". By default it is the page path that Segment recorded with the event, or the event property "path" when Segment recorded none.
    */
   path?: string
   /**
-   * The title of the page. It is sent as the event attribute "title". By default it is the page’s title in the event context, or the title property when the context has none.
+   * The title of the page. It is sent as the event attribute "title". By default it is the page title that Segment recorded with the event, or the event property "title" when Segment recorded none.
    */
   title?: string
   /**
-   * The address of the page the user came from. It is sent as the event attribute "referrer". By default it is the page’s referrer in the event context, or the referrer property when the context has none.
+   * The address of the page the user came from. It is sent as the event attribute "referrer". By default it is the referring address that Segment recorded with the event, or the event property "referrer" when Segment recorded none.
    */
   referrer?: string
   /**
-   * The part of the page address from the question mark on, such as ?q=shoes, which holds the search terms and other options of the page. It is sent as the event attribute "search". By default it is the page’s search in the event context, or the search property when the context has none.
+   * The part of the page address from the question mark on, such as ?q=shoes, which holds the search terms and other options of the page. It is sent as the event attribute "search". By default it is the search query that Segment recorded with the event, or the event property "search" when Segment recorded none.
    */
   search?: string
   /**
@@ -40,7 +40,7 @@ export interface Payload {
     [k: string]: unknown
   }
   /**
-   * When the event happened. It is sent to Appcues as an ISO-8601 date. By default it is the Segment event timestamp; if it is empty, the time of sending is used.
+   * When the event happened: a date and time such as 2024-05-01T12:00:00Z, or a number of seconds or milliseconds since 1 January 1970. By default it is the Segment event timestamp; if it is empty, the time of sending is used.
    */
   timestamp?: string | number
 }

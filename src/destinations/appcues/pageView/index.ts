@@ -4,12 +4,23 @@ import type { Payload } from './generated-types'
 import { eventNameField, propertiesField, timestampField, userIdField } from '../fields'
 import { buildEvent, createEvent, toAppcuesAttributes } from '../functions'
 
-const PAGE_FIELD_KEYS = ['url', 'path', 'title', 'referrer', 'search'] as const
+/** The page fields: their keys, which are also the Appcues attribute names, and their labels. */
+const PAGE_FIELD_LABELS = {
+  name: 'Page Name',
+  url: 'Page URL',
+  path: 'Page Path',
+  title: 'Page Title',
+  referrer: 'Referrer',
+  search: 'Search Query'
+} as const
 
-function pageField(key: typeof PAGE_FIELD_KEYS[number], label: string, what: string): InputField {
+type PageFieldKey = keyof typeof PAGE_FIELD_LABELS
+
+/** A page field that defaults to what Segment recorded about the page (`recorded`), else the event property `key`. */
+function pageField(key: Exclude<PageFieldKey, 'name'>, what: string, recorded: string): InputField {
   return {
-    label,
-    description: `${what} It is sent as the event attribute "${key}". By default it is the page’s ${key} in the event context, or the ${key} property when the context has none.`,
+    label: PAGE_FIELD_LABELS[key],
+    description: `${what} It is sent as the event attribute "${key}". By default it is the ${recorded} that Segment recorded with the event, or the event property "${key}" when Segment recorded none.`,
     type: 'string',
     default: {
       '@if': {
@@ -30,20 +41,20 @@ const action: ActionDefinition<Settings, Payload> = {
     userId: userIdField,
     event: eventNameField('The name of the Appcues event. The default is "Page Viewed".', 'Page Viewed'),
     name: {
-      label: 'Page Name',
+      label: PAGE_FIELD_LABELS.name,
       description:
         'The name of the page or screen. It is sent as the event attribute "name". By default it is the name of the Segment page or screen call.',
       type: 'string',
       default: { '@path': '$.name' }
     },
-    url: pageField('url', 'Page URL', 'The full address of the page.'),
-    path: pageField('path', 'Page Path', 'The path part of the page address.'),
-    title: pageField('title', 'Page Title', 'The title of the page.'),
-    referrer: pageField('referrer', 'Referrer', 'The address of the page the user came from.'),
+    url: pageField('url', 'The full address of the page.', 'page address'),
+    path: pageField('path', 'The path part of the page address.', 'page path'),
+    title: pageField('title', 'The title of the page.', 'page title'),
+    referrer: pageField('referrer', 'The address of the page the user came from.', 'referring address'),
     search: pageField(
       'search',
-      'Search Query',
-      'The part of the page address from the question mark on, such as ?q=shoes, which holds the search terms and other options of the page.'
+      'The part of the page address from the question mark on, such as ?q=shoes, which holds the search terms and other options of the page.',
+      'search query'
     ),
     properties: {
       ...propertiesField,
@@ -53,11 +64,11 @@ const action: ActionDefinition<Settings, Payload> = {
     timestamp: timestampField
   },
   perform: (request, { payload, settings }) => {
-    const pageFields = Object.fromEntries((['name', ...PAGE_FIELD_KEYS] as const).map((key) => [key, payload[key]]))
-    const attributes = {
-      ...toAppcuesAttributes(payload.properties, 'Page Properties'),
-      ...toAppcuesAttributes(pageFields, 'Page fields')
-    }
+    // The page fields win over properties of the same name.
+    const attributes = (Object.keys(PAGE_FIELD_LABELS) as PageFieldKey[]).reduce(
+      (all, key) => ({ ...all, ...toAppcuesAttributes({ [key]: payload[key] }, PAGE_FIELD_LABELS[key]) }),
+      toAppcuesAttributes(payload.properties, 'Page Properties')
+    )
     return createEvent(request, settings, payload.userId, buildEvent(payload, attributes))
   }
 }

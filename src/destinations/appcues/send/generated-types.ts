@@ -38,7 +38,7 @@ export interface Payload {
    */
   groupId?: string
   /**
-   * Traits to save on the group named by the Group ID. It has no default, so no group traits are sent unless you map them; for group calls, map the traits of the call. Mappings made from the earlier Group Calls preset of this action already do; the Group Calls preset now uses the Identify Group action instead.
+   * Traits to save on the group named by the Group ID. This field has no default, so no group traits are sent unless you map them. For group calls, map the traits of the call.
    */
   group_traits?: {
     [k: string]: unknown

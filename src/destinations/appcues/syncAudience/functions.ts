@@ -1,23 +1,10 @@
 import { ErrorCodes, IntegrationError } from '@segment/actions-core'
-import type { RequestClient, StatsContext } from '@segment/actions-core'
+import type { RequestClient } from '@segment/actions-core'
 import type { CreateAudienceInput, GetAudienceInput } from '@segment/actions-core/destination-kit'
 import type { AudienceSettings, Settings } from '../generated-types'
 import type { SettingHints } from '../types'
 import type { AppcuesSegment, SegmentTarget } from './types'
-import { apiUrl, appcuesRequest, encodeId, isRecord, KEY_PAIR_HINTS, statusOf } from '../functions'
-
-/**
- * Appcues publishes no limit for the ids of one add or remove call; a larger list is split into requests of at most
- * this many ids and bytes. The count is the largest batch, so that one segment of a batch takes one add and one
- * remove request.
- */
-const MAX_USER_IDS_PER_REQUEST = 1000
-const MAX_ID_LIST_BODY_BYTES = 1024 * 1024
-
-/** Counts one occurrence of `name` when Segment passes a stats client. */
-function countStat(statsContext: StatsContext | undefined, name: string, tags: string[] = []): void {
-  statsContext?.statsClient?.incr(`actions_appcues.${name}`, 1, [...(statsContext.tags ?? []), ...tags])
-}
+import { apiUrl, appcuesRequest, encodeId, hintsNaming, isRecord, KEY_PAIR_HINTS, statusOf } from '../functions'
 
 const segmentsUrl = (settings: Settings, segmentId?: string) =>
   apiUrl(settings, segmentId === undefined ? '/segments' : `/segments/${encodeId(segmentId, 'Appcues Segment ID')}`)
@@ -51,7 +38,7 @@ export async function listSegments(request: RequestClient, settings: Settings): 
   const segments = segmentsInAnswer(answer.data ?? answer.content)
   if (!segments) {
     throw new IntegrationError(
-      'Appcues answered the list of segments in a shape this destination does not read (neither a list nor an object holding one), so no segment could be found by name. Connect the audience to Appcues (Actions) in Engage, or pick an existing segment when you save the Reverse ETL mapping: then no lookup by name is needed. If this keeps happening, contact Segment support with this message, so that the destination can learn to read Appcues’ answer.',
+      'Appcues sent the list of segments in a form this destination does not understand, so no segment could be found by name. Connect the audience to Appcues (Actions) in Engage, or pick an existing segment when you save the Reverse ETL mapping: then no search by name is needed. If this keeps happening, contact Segment support and include this message.',
       ErrorCodes.UNKNOWN_ERROR,
       // Not retried: the same answer would come again.
       400
@@ -114,11 +101,7 @@ function remember(key: string, id: Promise<string>): void {
 export class SegmentDirectory {
   private listing?: Promise<{ segments: AppcuesSegment[]; listedAfter: number }>
 
-  constructor(
-    private readonly request: RequestClient,
-    private readonly settings: Settings,
-    private readonly statsContext?: StatsContext
-  ) {}
+  constructor(private readonly request: RequestClient, private readonly settings: Settings) {}
 
   /** The segments of the account, listed on first use. */
   async segments(): Promise<AppcuesSegment[]> {
@@ -141,7 +124,6 @@ export class SegmentDirectory {
   async find(name: string): Promise<string | undefined> {
     const { segments, listedAfter } = await this.list()
     const existing = segments.find((segment) => segment.name === name)
-    countStat(this.statsContext, 'segment_looked_up', [`found:${existing !== undefined}`])
     if (existing) return existing.id
     const known = creations.get(this.key(name))
     return known && (known.settledAt === undefined || known.settledAt > listedAfter) ? known.id : undefined
@@ -159,7 +141,6 @@ export class SegmentDirectory {
   private async create(name: string, description: string): Promise<string> {
     const url = segmentsUrl(this.settings)
     const answer = await appcuesRequest(this.request, url, { method: 'POST', json: { name, description } })
-    countStat(this.statsContext, 'segment_created')
     const created = segmentInAnswer(answer.data ?? answer.content)
     if (created) return created.id
     // Appcues has not confirmed the answer's shape: the list finds the new segment too.
@@ -177,27 +158,6 @@ export class SegmentDirectory {
 export const segmentDescription = (source: string) =>
   `Synced from Segment: the users in ${source}. Segment adds and removes them as they enter and leave it.`
 
-/** Splits user ids, in order, into chunks that each fit one `{"user_ids": [...]}` request. */
-export function userIdChunks(userIds: string[]): string[][] {
-  const emptyBodyBytes = JSON.stringify({ user_ids: [] }).length
-  const chunks: string[][] = []
-  let chunk: string[] = []
-  let bytes = emptyBodyBytes
-  for (const id of userIds) {
-    const idBytes = Buffer.byteLength(JSON.stringify(id))
-    const full = chunk.length >= MAX_USER_IDS_PER_REQUEST || bytes + 1 + idBytes > MAX_ID_LIST_BODY_BYTES
-    if (chunk.length > 0 && full) {
-      chunks.push(chunk)
-      chunk = []
-      bytes = emptyBodyBytes
-    }
-    bytes += (chunk.length > 0 ? 1 : 0) + idBytes
-    chunk.push(id)
-  }
-  if (chunk.length > 0) chunks.push(chunk)
-  return chunks
-}
-
 /** Adds (`membership` true) or removes (false) users of one Appcues segment in one request. */
 export async function changeMembers(
   request: RequestClient,
@@ -205,23 +165,19 @@ export async function changeMembers(
   target: SegmentTarget,
   segmentId: string,
   membership: boolean,
-  userIds: string[],
-  statsContext?: StatsContext
+  userIds: string[]
 ) {
   const change = membership ? 'add' : 'remove'
   const hints: SettingHints =
-    'source' in target ? { ...KEY_PAIR_HINTS, 404: missingSegmentHint(segmentId, target.source) } : KEY_PAIR_HINTS
-  try {
-    return await appcuesRequest(
-      request,
-      `${segmentsUrl(settings, segmentId)}/${change}_user_ids`,
-      { method: 'POST', json: { user_ids: userIds } },
-      hints
-    )
-  } catch (error) {
-    countStat(statsContext, 'membership_request_failed', [`change:${change}`, `status:${statusOf(error) ?? 'none'}`])
-    throw error
-  }
+    'source' in target
+      ? { ...KEY_PAIR_HINTS, 404: missingSegmentHint(segmentId, target.source) }
+      : hintsNaming(`the segment "${target.segmentName}"`)
+  return appcuesRequest(
+    request,
+    `${segmentsUrl(settings, segmentId)}/${change}_user_ids`,
+    { method: 'POST', json: { user_ids: userIds } },
+    hints
+  )
 }
 
 /**
@@ -240,7 +196,7 @@ export async function createAudienceSegment(
       400
     )
   }
-  const directory = new SegmentDirectory(request, input.settings, input.statsContext)
+  const directory = new SegmentDirectory(request, input.settings)
   const source = `the Segment audience "${input.audienceName?.trim() || name}"`
   return { externalId: await directory.findOrCreate(name, segmentDescription(source)) }
 }
@@ -252,11 +208,9 @@ export async function getAudienceSegment(
 ): Promise<{ externalId: string }> {
   try {
     await getSegment(request, input.settings, input.externalId, 'audience')
-    countStat(input.statsContext, 'segment_looked_up', ['found:true'])
     return { externalId: input.externalId }
   } catch (error) {
     if (statusOf(error) !== 404) throw error
-    countStat(input.statsContext, 'segment_looked_up', ['found:false'])
     throw new IntegrationError((error as Error).message, ErrorCodes.GET_AUDIENCE_FAILED, 404)
   }
 }

@@ -34,7 +34,7 @@ export interface RetlOnMappingSaveInputs {
    */
   operation?: string
   /**
-   * The name of the Appcues segment to create, as Appcues Studio will show it.
+   * The name of the Appcues segment to create, as Appcues Studio will show it. It is required when you choose to create a new segment.
    */
   segmentName?: string
   /**

@@ -61,7 +61,8 @@ export const retlOnMappingSave: ActionHookDefinition<
     },
     segmentName: {
       label: 'New Segment Name',
-      description: 'The name of the Appcues segment to create, as Appcues Studio will show it.',
+      description:
+        'The name of the Appcues segment to create, as Appcues Studio will show it. It is required when you choose to create a new segment.',
       type: 'string',
       depends_on: { conditions: [{ fieldKey: 'operation', operator: 'is', value: 'create' }] }
     },
@@ -87,7 +88,7 @@ export const retlOnMappingSave: ActionHookDefinition<
       required: true
     }
   },
-  performHook: async (request, { settings, hookInputs, statsContext }): Promise<Saved> => {
+  performHook: async (request, { settings, hookInputs }): Promise<Saved> => {
     try {
       if (hookInputs?.operation === 'existing') {
         const id = hookInputs.existingSegmentId?.trim()
@@ -100,7 +101,7 @@ export const retlOnMappingSave: ActionHookDefinition<
       }
       const name = hookInputs?.segmentName?.trim()
       if (!name) return failure('Enter the name of the Appcues segment to create for this mapping.')
-      const directory = new SegmentDirectory(request, settings, statsContext)
+      const directory = new SegmentDirectory(request, settings)
       const segmentId = await directory.findOrCreate(name, segmentDescription('a Segment Reverse ETL model'))
       return {
         successMessage: `Connected to the Appcues segment "${name}" (ID ${segmentId}).`,

@@ -1,11 +1,11 @@
-import type { ActionDefinition, RequestClient, StatsContext } from '@segment/actions-core'
+import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { AudienceSettings, Settings } from '../generated-types'
 import type { Payload, RetlOnMappingSaveInputs, RetlOnMappingSaveOutputs } from './generated-types'
 import type { SegmentChanges, SegmentTarget, SyncInput } from './types'
 import { batchSizeField, enableBatchingField, MAX_BATCH_SIZE, userIdField } from '../fields'
 import { BATCH_CONCURRENCY } from '../constants'
 import { BatchResults, forEachLimited, prepareEach } from '../functions'
-import { changeMembers, SegmentDirectory, segmentDescription, userIdChunks } from './functions'
+import { changeMembers, SegmentDirectory, segmentDescription } from './functions'
 import { DEFAULT_SYNC_MODE, groupBySegment, membershipsOf, readChange, savedSegmentOf } from './membership'
 import { retlOnMappingSave } from './hook'
 
@@ -20,14 +20,13 @@ function segmentIdOf(directory: SegmentDirectory, target: SegmentTarget, enterin
   return directory.findOrCreate(target.segmentName, segmentDescription(`the Segment audience "${target.segmentName}"`))
 }
 
-/** Sends one segment's changes of a batch: one add and one remove request (more only past the per-request limit). */
+/** Sends one segment's changes of a batch: one add and one remove request. */
 async function syncSegment(
   request: RequestClient,
   settings: Settings,
   directory: SegmentDirectory,
   results: BatchResults,
-  { target, users }: SegmentChanges,
-  statsContext: StatsContext | undefined
+  { target, users }: SegmentChanges
 ): Promise<void> {
   const all = [...users.values()]
   let segmentId: string | undefined
@@ -45,21 +44,19 @@ async function syncSegment(
     return
   }
   for (const membership of [true, false]) {
-    const userIds = [...users].filter(([, user]) => user.membership === membership).map(([userId]) => userId)
-    const indicesOf = (ids: string[]) => ids.flatMap((userId) => users.get(userId)?.indices ?? [])
-    if (userIds.length === 0) continue
+    const changed = [...users].filter(([, user]) => user.membership === membership)
+    if (changed.length === 0) continue
+    const userIds = changed.map(([userId]) => userId)
+    const indices = changed.flatMap(([, user]) => user.indices)
     if (segmentId === undefined) {
       const body = nothingToRemove('segmentName' in target ? target.segmentName : '')
-      for (const index of indicesOf(userIds))
-        results.response.setSuccessResponseAtIndex(index, { status: 200, sent: '', body })
+      for (const index of indices) results.response.setSuccessResponseAtIndex(index, { status: 200, sent: '', body })
       continue
     }
     const id = segmentId
-    for (const chunk of userIdChunks(userIds)) {
-      await results.settle(indicesOf(chunk), { user_ids: chunk }, () =>
-        changeMembers(request, settings, target, id, membership, chunk, statsContext)
-      )
-    }
+    await results.settle(indices, { user_ids: userIds }, () =>
+      changeMembers(request, settings, target, id, membership, userIds)
+    )
   }
 }
 
@@ -121,7 +118,7 @@ const action: ActionDefinition<Settings, Payload, AudienceSettings, RetlOnMappin
     },
     hooks: { retlOnMappingSave },
     perform: async (request, data) => {
-      const { payload, settings, statsContext } = data
+      const { payload, settings } = data
       const [membership] = membershipsOf(
         1,
         data.audienceMembership,
@@ -129,24 +126,16 @@ const action: ActionDefinition<Settings, Payload, AudienceSettings, RetlOnMappin
         (data as SyncInput<Settings, Payload>).rawData
       )
       const change = readChange(payload, membership, savedSegmentOf(data.hookOutputs))
-      const directory = new SegmentDirectory(request, settings, statsContext)
+      const directory = new SegmentDirectory(request, settings)
       const segmentId = await segmentIdOf(directory, change.target, change.membership)
       if (segmentId === undefined) {
         return { message: nothingToRemove('segmentName' in change.target ? change.target.segmentName : '') }
       }
-      return changeMembers(
-        request,
-        settings,
-        change.target,
-        segmentId,
-        change.membership,
-        [change.userId],
-        statsContext
-      )
+      return changeMembers(request, settings, change.target, segmentId, change.membership, [change.userId])
     },
     // Appcues adds and removes lists of users: each segment of a batch takes one add and one remove request.
     performBatch: async (request, data) => {
-      const { payload: payloads, settings, statsContext } = data
+      const { payload: payloads, settings } = data
       const results = new BatchResults()
       const memberships = membershipsOf(
         payloads.length,
@@ -160,9 +149,9 @@ const action: ActionDefinition<Settings, Payload, AudienceSettings, RetlOnMappin
         results,
         ({ payload, membership }) => readChange(payload, membership, saved)
       )
-      const directory = new SegmentDirectory(request, settings, statsContext)
+      const directory = new SegmentDirectory(request, settings)
       await forEachLimited(groupBySegment(changes), BATCH_CONCURRENCY, (segment) =>
-        syncSegment(request, settings, directory, results, segment, statsContext)
+        syncSegment(request, settings, directory, results, segment)
       )
       return results.response
     }

@@ -15,10 +15,10 @@ type SyncMode = NonNullable<Parameters<typeof resolveAudienceMembership>[1]>
 export const DEFAULT_SYNC_MODE: SyncMode = 'mirror'
 
 const NO_MEMBERSHIP =
-  'Segment could not tell whether this user entered or left the audience, so there is nothing to sync. ' +
-  'Events from an Engage audience, a Linked Audience or a Journeys step say it with a true or false value named after the audience key: a property of a track call, or a trait of an identify call. ' +
-  'A Reverse ETL row says it by being new, updated or deleted, read under the mapping’s Sync Mode. ' +
-  'Change the mapping’s trigger so that this action receives only those events.'
+  'Segment could not tell whether this user entered or left the audience, so nothing was sent to Appcues. ' +
+  'Events from an Engage audience, a Linked Audience or a Journeys step show it with a true or false value named after the audience key: an event property of a track call, or a trait of an identify call. ' +
+  'For a Reverse ETL model, the mapping’s Sync Mode decides which new, updated and deleted rows add or remove users. ' +
+  'Change the mapping’s trigger so that this action receives only these events.'
 
 const NO_SEGMENT =
   'This event names no Appcues segment: it carries no Appcues segment ID (Engage adds one to every event of an audience connected to Appcues), ' +

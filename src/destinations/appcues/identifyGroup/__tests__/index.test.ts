@@ -121,9 +121,15 @@ describe('Appcues.identifyGroup', () => {
         .reply(404, { error: true, title: 'Not Found', detail: 'no such user' })
       const outcomes = await runBatch([{ userId: undefined }, { userId: 'u1' }])
       expect(outcomes[0].status).toBe(200)
-      expect(outcomes[1]).toMatchObject({ status: 404, errortype: 'NOT_FOUND', sent: { user_ids: ['u1'] } })
+      expect(outcomes[1]).toMatchObject({
+        status: 404,
+        errortype: 'NOT_FOUND',
+        sent: { user_ids: ['u1'] },
+        body: { error: true, title: 'Not Found', detail: 'no such user' }
+      })
       expect(outcomes[1].errormessage).toContain('no such user')
       expect(outcomes[1].errormessage).toContain('Account ID setting')
+      expect(outcomes[1].errormessage).toContain('the group or one of the users added to it may not exist in Appcues')
     })
 
     it('add nobody when the group update fails, and give every event of the group that failure', async () => {

@@ -1,10 +1,9 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration, defaultValues } from '@segment/actions-core'
-import type { JSONObject, SegmentEvent, StatsContext } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
-import { userIdChunks } from '../functions'
 
 const testDestination = createTestIntegration(destination)
 const API = 'https://api.appcues.com'
@@ -59,19 +58,18 @@ const retlMapping = (mode?: string): JSONObject => ({
   retlOnMappingSave: { inputs: {}, outputs: { segmentId: 'seg-r', segmentName: 'Model users' } }
 })
 
-const run = (event: SegmentEvent, mapping: JSONObject = {}, statsContext?: StatsContext) =>
-  testDestination.testAction('syncAudience', { event, settings, useDefaultMappings: true, mapping, statsContext })
+const run = (event: SegmentEvent, mapping: JSONObject = {}) =>
+  testDestination.testAction('syncAudience', { event, settings, useDefaultMappings: true, mapping })
 
 const paths = (responses: Array<{ request: Request; url: string }>) =>
   responses.map((response) => `${response.request.method} ${new URL(response.url).pathname}`)
 
-async function runBatch(events: SegmentEvent[], mapping: JSONObject = {}, statsContext?: StatsContext) {
+async function runBatch(events: SegmentEvent[], mapping: JSONObject = {}) {
   const responses = await testDestination.testBatchAction('syncAudience', {
     events,
     settings,
     useDefaultMappings: true,
-    mapping,
-    statsContext
+    mapping
   })
   const outcomes = testDestination.results[testDestination.results.length - 1].multistatus as Outcome[]
   expect(outcomes).toHaveLength(events.length)
@@ -83,15 +81,6 @@ const listed = (...segments: Array<{ id: string | number; name: string }>) =>
 
 const members = (segment: string, direction: 'add' | 'remove', userIds?: string[]) =>
   nock(API).post(`${SEGMENTS}/${segment}/${direction}_user_ids`, userIds ? { user_ids: userIds } : undefined)
-
-/** A stats client that remembers what it counted. */
-function recordingStats(): { statsContext: StatsContext; counted: string[] } {
-  const counted: string[] = []
-  const incr = (name: string, _value?: number, tags?: string[]) => {
-    if (name.startsWith('actions_appcues.')) counted.push([name, ...(tags ?? [])].join(' '))
-  }
-  return { statsContext: { statsClient: { incr } as unknown as StatsContext['statsClient'], tags: ['t:1'] }, counted }
-}
 
 describe('Appcues.syncAudience', () => {
   // testAction keeps the responses of a call that failed.
@@ -156,14 +145,12 @@ describe('Appcues.syncAudience', () => {
       expect(sent.isDone()).toBe(true)
     })
 
-    it('says what to do when the audience’s segment was deleted in Appcues, and counts the failure', async () => {
+    it('says what to do when the audience’s segment was deleted in Appcues', async () => {
       members(SEGMENT, 'add').reply(404, { title: 'Not Found', detail: 'segment not found' })
-      const { statsContext, counted } = recordingStats()
-      const attempt = run(change('u1', true), {}, statsContext)
+      const attempt = run(change('u1', true))
       await expect(attempt).rejects.toMatchObject({ status: 404 })
       await expect(attempt).rejects.toThrow(/segment not found\. Appcues has no segment "seg-9" in this account/)
       await expect(attempt).rejects.toThrow('Remove the audience from Appcues (Actions) in Engage and connect it again')
-      expect(counted).toEqual(['actions_appcues.membership_request_failed t:1 change:add status:404'])
     })
   })
 
@@ -247,6 +234,14 @@ describe('Appcues.syncAudience', () => {
       })
     })
 
+    it('says on a 404 that the segment found by name may have gone, besides the account settings', async () => {
+      listed({ id: 'seg-1', name: AUDIENCE })
+      members('seg-1', 'add').reply(404, { title: 'Not Found' })
+      await expect(run(byName('u1', true))).rejects.toThrow(
+        `Region setting is the region where that account is hosted. If both are right, the segment "${AUDIENCE}" may not exist in Appcues.`
+      )
+    })
+
     it('refuses an event that names no segment, before any request', async () => {
       await expect(run(byName('u1', true), { segmentName: '' })).rejects.toThrow('This event names no Appcues segment')
     })
@@ -279,43 +274,26 @@ describe('Appcues.syncAudience', () => {
       ])
     })
 
-    it('split more than 1,000 users of one segment into requests, each event getting its request’s outcome', async () => {
-      const users = Array.from({ length: 1002 }, (_, i) => `user-${i}`)
-      members(SEGMENT, 'add', users.slice(0, 1000)).reply(200, {})
-      members(SEGMENT, 'add', users.slice(1000)).reply(503, {})
-      const { outcomes, requests } = await runBatch(users.map((user) => change(user, true)))
-      expect(requests).toHaveLength(2)
-      expect(outcomes.slice(0, 1000).every((outcome) => outcome.status === 200)).toBe(true)
-      expect(outcomes.slice(1000).map((outcome) => outcome.status)).toEqual([503, 503])
-    })
-
-    it('keep each request body under 1 MB, in order', () => {
-      const ids = ['a', 'b', 'c'].map((letter) => letter.repeat(400_000))
-      const chunks = userIdChunks(ids)
-      expect(chunks.map((chunk) => chunk.length)).toEqual([2, 1])
-      for (const chunk of chunks) expect(JSON.stringify({ user_ids: chunk }).length).toBeLessThanOrEqual(1024 * 1024)
-    })
-
-    it('fail only the events of a segment that could not be created, and count what happened', async () => {
+    it('fail only the events of a segment that could not be created, after one list and one creation each', async () => {
       listed({ id: 'seg-a', name: 'audience_a' })
       nock(API).post(SEGMENTS, { name: 'audience_b', description: /./ }).reply(500, { detail: 'could not create' })
       nock(API).post(SEGMENTS, { name: 'audience_c', description: /./ }).reply(201, { id: 'seg-c' })
       members('seg-a', 'add', ['u1']).reply(200, {})
       members('seg-c', 'add', ['u3']).reply(200, {})
-      const { statsContext, counted } = recordingStats()
       const events = [
         byName('u1', true, 'audience_a'),
         byName('u2', true, 'audience_b'),
         byName('u3', true, 'audience_c')
       ]
-      const { outcomes } = await runBatch(events, {}, statsContext)
+      const { outcomes, requests } = await runBatch(events)
       expect(outcomes.map((outcome) => outcome.status)).toEqual([200, 500, 200])
       expect(outcomes[1]).toMatchObject({ errortype: 'INTERNAL_SERVER_ERROR', errormessage: /could not create/ })
-      expect(counted.sort()).toEqual([
-        'actions_appcues.segment_created t:1',
-        'actions_appcues.segment_looked_up t:1 found:false',
-        'actions_appcues.segment_looked_up t:1 found:false',
-        'actions_appcues.segment_looked_up t:1 found:true'
+      expect(requests.sort()).toEqual([
+        `GET ${SEGMENTS}`,
+        `POST ${SEGMENTS}`,
+        `POST ${SEGMENTS}`,
+        `POST ${SEGMENTS}/seg-a/add_user_ids`,
+        `POST ${SEGMENTS}/seg-c/add_user_ids`
       ])
     })
   })
