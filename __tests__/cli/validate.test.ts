@@ -150,6 +150,19 @@ describe('validate on broken copies', () => {
     expect(text).toMatch(/0 error\(s\), 1 warning\(s\)\. Validation passed\./)
   })
 
+  it.each([
+    ['statsContext?.statsClient?.incr', "statsContext?.statsClient?.incr('created', 1)"],
+    ['logger?.info', "logger?.info('hello')"]
+  ])('Segment-internal %s in the sources: I41 warning', async (_, call) => {
+    copy.edit(
+      'functions.ts',
+      /\nexport /,
+      `\nexport function counted(statsContext?: any, logger?: any): void {\n  ${call}\n}\n\nexport `
+    )
+    const { text } = await run()
+    expect(text).toMatch(/warning \[I41\] functions\.ts:\d+\s+`logger` and `statsContext` are Segment-internal/)
+  })
+
   it('a destination that does not load: A1 error', async () => {
     copy.edit('index.ts', 'export default destination', 'export const notTheDefault = destination')
     const { code, text } = await run()

@@ -5,7 +5,8 @@ import { destinationSources, matchingLines } from './source-files'
 
 const BARE_ERROR = /\b(?:new\s+Error|throw\s+Error)\s*\(/g
 const CONSOLE = /\bconsole\s*\.\s*(?:log|info|warn|error|debug|trace)\s*\(/g
-const INTERNAL_CONTEXT = /\b(?:logger|statsContext)\s*\??\.\s*\w+\s*\(/g
+/** Any member of Segment's logger or stats context, called directly or through a chain (`statsContext?.statsClient?.incr`). */
+const INTERNAL_CONTEXT = /\b(?:logger|statsContext|statsClient)\s*\??\.\s*\w/g
 
 /** Rules 32 (no bare Error) and 41 (no console logging, no Segment-internal logger/statsContext) over the sources. */
 export function sourceRules({ directory }: ValidationContext): Finding[] {
