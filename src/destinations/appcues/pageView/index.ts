@@ -64,7 +64,7 @@ const action: ActionDefinition<Settings, Payload> = {
     timestamp: timestampField
   },
   perform: (request, { payload, settings }) => {
-    // The page fields win over properties of the same name.
+    // A page field replaces the property of the same name; an empty one is left out, so the property stays.
     const attributes = (Object.keys(PAGE_FIELD_LABELS) as PageFieldKey[]).reduce(
       (all, key) => ({ ...all, ...toAppcuesAttributes({ [key]: payload[key] }, PAGE_FIELD_LABELS[key]) }),
       toAppcuesAttributes(payload.properties, 'Page Properties')
