@@ -53,6 +53,8 @@ export function measureStartup(): StartupData {
         'send',
         '--simulate',
         'examples/events.jsonl',
+        '--max-refused',
+        '7',
         '--rate',
         '0',
         '--dead-letter',

@@ -51,6 +51,8 @@ describe('the appcues-actions executable', () => {
       '--simulate',
       '--json',
       '--quiet',
+      '--max-refused',
+      '7',
       '--dead-letter',
       deadLetter,
       'examples/events.jsonl'

@@ -6,7 +6,7 @@ afterEach(removeTempDirs)
 const fast = ['--rate', '0', '--sim-rate-limit', '0', '--quiet']
 
 describe('the appcues-actions CLI', () => {
-  it('send exits 1 when a delivery failed, 1 with --strict when an event was rejected, 2 on a usage error', async () => {
+  it('send exits 1 when a delivery failed, 1 when events were refused beyond --max-refused, 0 within it, 2 on a usage error', async () => {
     const dir = tempDir()
     const failing = cli([
       'send',
@@ -21,14 +21,23 @@ describe('the appcues-actions CLI', () => {
       '--dead-letter',
       path.join(dir, 'a.jsonl')
     ])
-    const strict = cli(['send', EXAMPLE, ...fast, '--strict', '--dead-letter', path.join(dir, 'b.jsonl')])
+    const refused = cli(['send', EXAMPLE, ...fast, '--dead-letter', path.join(dir, 'b.jsonl')])
+    const allowed = cli(['send', EXAMPLE, ...fast, '--max-refused', '7', '--dead-letter', path.join(dir, 'c.jsonl')])
+    const tooFew = cli(['send', EXAMPLE, ...fast, '--max-refused', '6', '--dead-letter', path.join(dir, 'e.jsonl')])
     const usage = cli(['send', EXAMPLE, '--rate', 'many'])
     expect((await failing.exit).code).toBe(1)
     expect(failing.stdout()).toMatch(
       /failed\s+30\s+not delivered; top reasons:\n\s+30 × Appcues answered 503 Service Unavailable/
     )
-    expect((await strict.exit).code).toBe(1)
-    expect(strict.stdout()).toMatch(/rejected\s+3/)
+    expect((await refused.exit).code).toBe(1)
+    expect(refused.stdout()).toMatch(/rejected\s+3/)
+    expect(refused.stdout()).toContain(
+      'Not every event was delivered: 3 events were rejected and 4 lines were malformed, more than the 0 that --max-refused allows.'
+    )
+    expect((await allowed.exit).code).toBe(0)
+    expect(allowed.stdout()).not.toContain('Not every event was delivered')
+    expect((await tooFew.exit).code).toBe(1)
+    expect(tooFew.stdout()).toContain('more than the 6 that --max-refused allows')
     expect((await usage.exit).code).toBe(2)
     expect(usage.stderr()).toBe('--rate must be a whole number, got "many".\n')
   }, 60_000)

@@ -26,6 +26,7 @@ describe('numbers JSON cannot carry exactly are refused per line (issue 18, case
     const { result } = await send([file, '--simulate', '--quiet', '--rate', '0', '--dead-letter', path.join(dir, 'd')])
     const { summary, simulatorState } = result
     expect(summary).toMatchObject({ read: 1, malformed: 5, delivered: 1 })
+    expect(result.exitCode).toBe(1)
     expect(summary.malformedLines.map((line) => line.error)).toEqual([
       expect.stringMatching(
         /^a number would change: the number 12345678901234567890 at userId is a whole number beyond 2\^53/

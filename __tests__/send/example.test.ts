@@ -41,7 +41,8 @@ describe('send examples/events.jsonl into the in-process simulator', () => {
       { reason: expect.stringContaining('two values for the Appcues attribute "company_name"'), count: 1 }
     ])
     expect(summary.target).toMatchObject({ kind: 'simulator', accountId: 10001 })
-    expect(result.exitCode).toBe(0)
+    expect(summary.refused).toMatch(/^3 events were rejected and 4 lines were malformed/)
+    expect(result.exitCode).toBe(1)
 
     const state = result.simulatorState!
     expect(state.counts).toMatchObject({

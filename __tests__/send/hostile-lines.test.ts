@@ -97,7 +97,7 @@ describe('one bad event never fails another', () => {
       const deep = `{"type":"track","userId":"deep","event":"Deep","properties":${nested(depth)}}`
       const file = writeFile('deep.jsonl', `${JSON.stringify(track(1))}\n${deep}\n${JSON.stringify(track(2))}\n`)
       const { result } = await send([file, ...UNTHROTTLED, '--dead-letter', path.join(tempDir(), 'dead.jsonl')])
-      expect(result.exitCode).toBe(0)
+      expect(result.exitCode).toBe(1)
       expect(result.summary).toMatchObject({ read: 2, malformed: 1, delivered: 2, failed: 0 })
       expect(result.summary.malformedLines).toEqual([
         { line: 2, error: 'nested more than 64 levels deep (send reads events nested at most 64 levels)' }
@@ -119,7 +119,7 @@ describe('one bad event never fails another', () => {
       path.join(tempDir(), 'd.jsonl')
     ])
     const { code } = await child.exit
-    expect(code).toBe(0)
+    expect(code).toBe(1)
     expect(JSON.parse(child.stdout())).toMatchObject({ read: 1, delivered: 1, malformed: 1 })
   }, 60_000)
 })
@@ -396,6 +396,9 @@ describe('the mixed file of the acceptance', () => {
       // The counts docs/RELIABILITY.md gives for this file, the same for both batch sizes.
       expect(result.summary).toMatchObject({ rejected: 15, skipped: 3, malformed: 10, requests: 301 })
       expect(readJsonLines(deadLetter)).toHaveLength(15)
+      // 25 lines were refused: the run is not done, and says so.
+      expect(result.exitCode).toBe(1)
+      expect(result.summary.refused).toMatch(/^15 events were rejected and 10 lines were malformed, more than the 0/)
     },
     120_000
   )

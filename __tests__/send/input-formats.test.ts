@@ -168,11 +168,11 @@ describe('send reports what the reader could not read (issue 18, case 2)', () =>
     return (await send(args)).result
   }
 
-  it('a JSON-lines file whose first line is an array: that line is malformed, every later line is sent', async () => {
+  it('a JSON-lines file whose first line is an array: that line is malformed (exit 1), every later line is sent', async () => {
     const { summary, exitCode } = await sendText(`[${track('u0')}]\n${track('u1')}\n${track('u2')}\n`)
     expect(summary).toMatchObject({ read: 2, delivered: 2, malformed: 1, incomplete: null })
     expect(summary.malformedLines).toEqual([{ line: 1, error: expect.stringMatching(/^a JSON array on one line/) }])
-    expect(exitCode).toBe(0)
+    expect(exitCode).toBe(1)
   })
 
   it('a truncated JSON array export: its whole events are sent, the truncation is reported and the exit status is 1', async () => {

@@ -37,9 +37,19 @@ describe('reading the input', () => {
       'line 7: malformed, not a JSON object (each line must hold one event)',
       expect.stringMatching(/^line 8: malformed, not a Segment event/)
     ])
-    expect(result.exitCode).toBe(0)
-    const strict = await send([file, ...fast, '--strict', '--quiet', '--dead-letter', path.join(dir, 'd.jsonl')])
-    expect(strict.result.exitCode).toBe(1)
+    expect(result.exitCode).toBe(1)
+    expect(result.summary.refused).toMatch(/^4 lines were malformed, more than the 0 that --max-refused allows/)
+    const allowed = await send([
+      file,
+      ...fast,
+      '--max-refused',
+      '4',
+      '--quiet',
+      '--dead-letter',
+      path.join(dir, 'd.jsonl')
+    ])
+    expect(allowed.result.exitCode).toBe(0)
+    expect(allowed.result.summary.refused).toBeNull()
   })
 
   it('reads standard input given as -', async () => {
@@ -56,9 +66,10 @@ describe('reading the input', () => {
       stdin: fs.readFileSync(EXAMPLE)
     })
     const { code } = await child.exit
-    expect(code).toBe(0)
+    expect(code).toBe(1)
     const summary = JSON.parse(child.stdout())
     expect(summary).toMatchObject({ ...EXAMPLE_BATCHED_COUNTS, input: '-', target: { kind: 'simulator' } })
+    expect(summary.refused).toMatch(/^3 events were rejected and 4 lines were malformed/)
     expect(child.stderr()).toContain('Simulating: no Appcues credentials were given')
     expect(child.stderr()).toContain('line 10: malformed, not valid JSON')
   }, 20_000)

@@ -187,7 +187,7 @@ describe('an unwritable output is found before the first request, a write failur
       checkpoint,
       '--json'
     ])
-    expect(resumed.code).toBe(0)
+    expect(resumed.code).toBe(1)
     expect(JSON.parse(resumed.stdout)).toMatchObject({ rejected: 1, deadLetter: { count: 1 } })
   }, 60_000)
 })

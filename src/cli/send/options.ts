@@ -26,7 +26,8 @@ export interface SendOptions {
   deadLetter: string
   checkpoint?: string
   json: boolean
-  strict: boolean
+  /** Events that may be refused (rejected, or lines malformed) with exit status 0. */
+  maxRefused: number
   quiet: boolean
 }
 
@@ -73,14 +74,18 @@ export function sendProgram(io: CommandIO): Program {
     .option('--checkpoint <FILE>', 'record progress; run again with the same file to resume without re-sending')
     .optionsGroup('Output:')
     .option('--json', 'print the summary as one JSON object')
-    .option('--strict', 'exit 1 also when an event was rejected or a line was malformed')
+    .option(
+      '--max-refused <N>',
+      'exit 0 although up to N events were rejected or lines malformed (default 0); they are still counted, and rejected events dead-lettered'
+    )
     .option('--quiet', 'no progress and no per-line messages')
     .optionsGroup('Simulator behaviour (only when simulating; see `appcues-actions simulator --help`):')
   return addSimulatorFlags(program, 'sim-').addHelpText(
     'after',
-    '\nExit status: 0 when every event was delivered, skipped or rejected; 1 when a delivery failed, an event was\n' +
-      'left unfinished, the input was incomplete or the run stopped early (and, with --strict, when an event was\n' +
-      'rejected or a line malformed); 2 for a usage error.'
+    '\nExit status: 0 when every event was delivered or skipped (no subscription matched, a repeated messageId, a\n' +
+      'superseded dead letter); 1 when one was not delivered: a delivery failed, an event was rejected or a line\n' +
+      'malformed (more than --max-refused), an event was left unfinished, the input was incomplete or the run\n' +
+      'stopped early; 2 for a usage error.'
   )
 }
 
@@ -188,7 +193,7 @@ export function readSendArgs(args: string[], env: NodeJS.ProcessEnv, io: Command
     deadLetter,
     ...(checkpoint ? { checkpoint } : {}),
     json: switches.has('json'),
-    strict: switches.has('strict'),
+    maxRefused: integer('max-refused', 0, 0),
     quiet: switches.has('quiet')
   }
 }

@@ -50,11 +50,9 @@ export interface SendResult {
   simulatorState?: SimulatorState
 }
 
-function exitCodeOf(summary: SendSummary, strict: boolean): number {
-  if (summary.failed > 0 || summary.unfinished > 0 || summary.stopped || summary.noEvents || summary.incomplete)
-    return 1
-  if (strict && (summary.rejected > 0 || summary.malformed > 0)) return 1
-  return 0
+function exitCodeOf(summary: SendSummary): number {
+  const { failed, unfinished, stopped, noEvents, incomplete, refused } = summary
+  return failed > 0 || unfinished > 0 || stopped || noEvents || incomplete || refused ? 1 : 0
 }
 
 const nameOf = (input: string) => (input === '-' ? 'standard input' : input)
@@ -169,6 +167,7 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
       unfinished: run?.unfinished ?? 0,
       requests: run?.counters.requests ?? 0,
       batchSize: options.batchSize,
+      maxRefused: options.maxRefused,
       elapsedMs: Date.now() - started,
       deadLetter: {
         file: deadLetters?.file ?? options.deadLetter,
@@ -218,7 +217,7 @@ export async function runSend(options: SendOptions, io: SendIO): Promise<SendRes
   }
   const summary = summarise()
   printSummary(summary, options.json, simulatorState, io)
-  return { summary, exitCode: exitCodeOf(summary, options.strict), ...(simulatorState ? { simulatorState } : {}) }
+  return { summary, exitCode: exitCodeOf(summary), ...(simulatorState ? { simulatorState } : {}) }
 }
 
 function printSummary(

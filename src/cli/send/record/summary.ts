@@ -43,6 +43,8 @@ export interface SendSummary {
   noEvents: string | null
   /** Set when the input ended before its format says it is complete (a JSON array cut short), and how. */
   incomplete: string | null
+  /** Set when more events were refused (rejected, or lines malformed) than `--max-refused` allows: how many. */
+  refused: string | null
   simulator?: SimulatorCounts
 }
 
@@ -57,6 +59,8 @@ export function buildSummary(parts: {
   deadLetter: { file: string; count: number; superseded: number }
   checkpoint?: string
   stopped?: string
+  /** Events that may be refused (rejected, or lines malformed) before the run counts as not done (`--max-refused`). */
+  maxRefused: number
   simulator?: SimulatorCounts
 }): SendSummary {
   const { tally, elapsedMs } = parts
@@ -67,6 +71,19 @@ export function buildSummary(parts: {
         } malformed; the first reads \`${
           tally.firstMalformedText ?? ''
         }\`. send reads JSON lines (one event, a JSON object, on each line) or a JSON array of events. If the file is one pretty-printed JSON document, write one event per line: \`jq -c .\` for a single event, or \`jq -c '.events[]'\` for events wrapped in an object under "events".`
+      : null
+  const refusedCount = tally.rejected + tally.malformed
+  const refusedParts = [
+    tally.rejected > 0 ? `${tally.rejected} event${tally.rejected === 1 ? ' was' : 's were'} rejected` : '',
+    tally.malformed > 0 ? `${tally.malformed} line${tally.malformed === 1 ? ' was' : 's were'} malformed` : ''
+  ].filter(Boolean)
+  const refused =
+    refusedCount > parts.maxRefused && noEvents === null
+      ? `${refusedParts.join(' and ')}, more than the ${parts.maxRefused} that --max-refused allows. Fix ${
+          refusedCount === 1 ? 'it' : 'them'
+        } and send ${refusedCount === 1 ? 'it' : 'them'} again${
+          tally.rejected > 0 ? ' (rejected events are in the dead-letter file)' : ''
+        }, or give --max-refused ${refusedCount} if ${refusedCount === 1 ? 'it' : 'they'} may stay unsent`
       : null
   const seconds = Math.max(elapsedMs, 1) / 1000
   return {
@@ -96,6 +113,7 @@ export function buildSummary(parts: {
     stopped: parts.stopped ?? null,
     noEvents,
     incomplete: tally.incomplete ?? null,
+    refused,
     ...(parts.simulator ? { simulator: parts.simulator } : {})
   }
 }
@@ -162,5 +180,6 @@ export function formatSummary(summary: SendSummary): string[] {
   if (summary.stopped) lines.push('', `Stopped early: ${summary.stopped}`)
   if (summary.noEvents) lines.push('', `Nothing sent: ${summary.noEvents}`)
   if (summary.incomplete) lines.push('', `Input incomplete: ${summary.incomplete}.`)
+  if (summary.refused) lines.push('', `Not every event was delivered: ${summary.refused}.`)
   return lines
 }
