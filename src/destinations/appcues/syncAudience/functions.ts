@@ -206,6 +206,13 @@ export async function getAudienceSegment(
   request: RequestClient,
   input: GetAudienceInput<Settings, AudienceSettings>
 ): Promise<{ externalId: string }> {
+  if (typeof input.externalId !== 'string' || input.externalId.trim() === '') {
+    throw new IntegrationError(
+      'The audience has no Appcues segment ID to check. Remove the audience from Appcues (Actions) in Engage and connect it again: Segment then creates the segment and stores its ID.',
+      ErrorCodes.GET_AUDIENCE_FAILED,
+      400
+    )
+  }
   try {
     await getSegment(request, input.settings, input.externalId, 'audience')
     return { externalId: input.externalId }

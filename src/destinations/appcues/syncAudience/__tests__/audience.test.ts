@@ -109,6 +109,12 @@ describe('Appcues audiences', () => {
       )
     })
 
+    it('refuses an audience without a segment ID instead of listing the segments', async () => {
+      const missing = testDestination.getAudience({ settings, externalId: undefined as unknown as string })
+      await expect(missing).rejects.toMatchObject({ code: 'GET_AUDIENCE_FAILED', status: 400 })
+      await expect(missing).rejects.toThrow('The audience has no Appcues segment ID to check.')
+    })
+
     it('names the key pair when Appcues refuses it', async () => {
       nock(API).get(`${SEGMENTS}/seg-5`).reply(401, { title: 'Unauthorized' })
       await expect(check('seg-5')).rejects.toMatchObject({ code: 'INVALID_AUTHENTICATION' })
