@@ -77,13 +77,12 @@ export function buildSummary(parts: {
     tally.rejected > 0 ? `${tally.rejected} event${tally.rejected === 1 ? ' was' : 's were'} rejected` : '',
     tally.malformed > 0 ? `${tally.malformed} line${tally.malformed === 1 ? ' was' : 's were'} malformed` : ''
   ].filter(Boolean)
+  const [them, they] = refusedCount === 1 ? ['it', 'it'] : ['them', 'they']
+  const deadLettered = tally.rejected > 0 ? ' (rejected events are in the dead-letter file)' : ''
   const refused =
     refusedCount > parts.maxRefused && noEvents === null
-      ? `${refusedParts.join(' and ')}, more than the ${parts.maxRefused} that --max-refused allows. Fix ${
-          refusedCount === 1 ? 'it' : 'them'
-        } and send ${refusedCount === 1 ? 'it' : 'them'} again${
-          tally.rejected > 0 ? ' (rejected events are in the dead-letter file)' : ''
-        }, or give --max-refused ${refusedCount} if ${refusedCount === 1 ? 'it' : 'they'} may stay unsent`
+      ? `${refusedParts.join(' and ')}, more than the ${parts.maxRefused} that --max-refused allows. ` +
+        `Fix ${them} and send ${them} again${deadLettered}, or give --max-refused ${refusedCount} if ${they} may stay unsent`
       : null
   const seconds = Math.max(elapsedMs, 1) / 1000
   return {
