@@ -189,8 +189,9 @@ export function cli(
   let err = ''
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+  // 'close', not 'exit': 'exit' can come before the last output of the child has been read.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal }))
+    child.on('close', (code, signal) => resolve({ code, signal }))
   )
   if (stdin !== undefined) child.stdin.end(stdin)
   else child.stdin.end()
